@@ -1,0 +1,1 @@
+"""The reviewers: the shared finding model, rule registry, and one package per specialist."""

@@ -1,0 +1,91 @@
+"""The rule base class and the helpers every rule uses.
+
+One rule = one small module holding one ``Rule`` subclass: a stable ``code``
+(never reused), a ``name`` that says what it flags, a default ``severity``, the
+``specialist`` that owns it, and ``check(ctx)`` yielding findings.  Its
+docstring has the fixed sections ``What it does``, ``Why is this bad?``,
+``Example``, ``Use instead`` and ``References``; ``tests/test_rule_meta.py``
+fails when one is missing and ``architect-review rules`` renders them.
+
+Each specialist keeps an explicit registry: ``agents/<specialist>/rules/__init__.py``
+exposes ``RULES: tuple[type[Rule[...]], ...]``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from typing import ClassVar, Generic, TypeVar
+
+from agents.findings import Finding, Severity, Specialist
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+CtxT = TypeVar("CtxT")
+
+
+class Rule(Generic[CtxT]):
+    """Base of every deterministic rule; subclasses set the ClassVars and ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    specialist: ClassVar[Specialist]
+    severity_reason: ClassVar[str] = ""
+    """One sentence on why the default severity is what it is."""
+
+    def check(self, ctx: CtxT) -> Iterator[Finding]:
+        """Yield the findings of this rule in ``ctx``."""
+        raise NotImplementedError
+
+    def finding(
+        self,
+        path: str,
+        line: int | None,
+        message: str,
+        help: str,
+        *,
+        severity: Severity | None = None,
+        title: str | None = None,
+        end_line: int | None = None,
+    ) -> Finding:
+        """Build a finding stamped with this rule's code, specialist and severity."""
+        return Finding(
+            specialist=self.specialist,
+            severity=severity or self.severity,
+            path=path,
+            line=line,
+            end_line=end_line,
+            title=title or self.title(),
+            rule=self.code,
+            message=message,
+            help=help,
+            source="rule",
+        )
+
+    @classmethod
+    def title(cls) -> str:
+        """Human title from the rule name: ``rls-disabled-in-public`` → ``Rls disabled in public``."""
+        text = cls.name.replace("-", " ").replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split into its fixed sections (missing ones absent)."""
+        doc = inspect.getdoc(cls) or ""
+        sections: dict[str, str] = {}
+        pattern = re.compile(r"^##?\s*(" + "|".join(re.escape(s) for s in DOC_SECTIONS) + r")\s*$")
+        current: str | None = None
+        buf: list[str] = []
+        for line in doc.splitlines():
+            m = pattern.match(line.strip())
+            if m:
+                if current:
+                    sections[current] = "\n".join(buf).strip()
+                current, buf = m.group(1), []
+            elif current:
+                buf.append(line)
+        if current:
+            sections[current] = "\n".join(buf).strip()
+        return sections

@@ -1,0 +1,78 @@
+"""What a specialist hands back to the graph, and the LLM reviewer's interface.
+
+A specialist runs its deterministic rules on the files routed to it (never
+raising for one bad file: a parse failure is a finding), then, when an LLM
+reviewer is configured, asks Claude for what the rules missed.  Each
+specialist package exposes ``run_rules(files, workspace) -> RuleOutcome`` in
+its ``agent.py``; the graph node in ``pipeline.graph`` times it, adds the LLM
+part and records failures without losing other branches' findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from agents.changes import ChangedFile, Workspace
+from agents.findings import Finding, Specialist, SuppressedFinding
+
+
+@dataclass
+class RuleOutcome:
+    """What the deterministic rules of one specialist found."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[SuppressedFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things the rules could not do or chose not to (opaque DO block, file too large…)."""
+
+
+@dataclass
+class LlmUsage:
+    """Token usage as the API reports it, summed over calls."""
+
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def add(self, other: LlmUsage) -> LlmUsage:
+        return LlmUsage(
+            self.requests + other.requests,
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+        )
+
+
+@dataclass
+class LlmOutcome:
+    """What Claude added for one specialist, and what it could not review."""
+
+    findings: list[Finding] = field(default_factory=list)
+    usage: LlmUsage = field(default_factory=LlmUsage)
+    unreviewed: list[str] = field(default_factory=list)
+    """Paths the LLM did not review (budget, failure), for the comment."""
+    error: str | None = None
+    """Set when the LLM part failed: shown as ``LLM review unavailable: <error>``."""
+
+
+class LlmReviewer(Protocol):
+    """Claude behind a small interface; ``agents.llm`` implements it, tests fake its HTTP."""
+
+    async def review(
+        self,
+        specialist: Specialist,
+        files: Sequence[ChangedFile],
+        workspace: Workspace,
+        rule_findings: Sequence[Finding],
+    ) -> LlmOutcome:
+        """Ask for what the rules missed in ``files``; never raises."""
+        ...
+
+    async def summarise(self, findings: Sequence[Finding]) -> tuple[str | None, LlmUsage]:
+        """One short summary paragraph over the verified findings; None when unavailable."""
+        ...

@@ -1,0 +1,209 @@
+"""Parse one SQL file with pglast and map every AST location to a head-file line.
+
+pglast's JSON parse (``parse_sql_json``) is about twenty times faster than
+building its Python AST objects, and replaying a long migration history is on
+the hot path, so statements are kept as plain JSON AST dicts.  libpg_query
+reports *byte* offsets into the UTF-8 text; :class:`ParsedSql` converts them to
+1-based lines so a finding points at the offending clause.
+
+Suppression comments (``-- architect-review: ignore RLS001 reason``) are read
+from pglast's own comment scanner, on the statement's first line or the lines
+just above it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import parser as pg_parser
+
+AstNode = dict[str, Any]
+
+_SUPPRESS = re.compile(r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An ``architect-review: ignore CODE reason`` comment."""
+
+    codes: frozenset[str]
+    reason: str
+    line: int
+    """Line of the comment itself."""
+
+
+@dataclass(frozen=True)
+class SqlSyntaxError:
+    """Why a file did not parse, where."""
+
+    message: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One top-level statement of a file."""
+
+    index: int
+    kind: str
+    """Top-level node type, e.g. ``CreateStmt``, ``CreatePolicyStmt``, ``IndexStmt``."""
+    node: AstNode
+    """The node's fields (the value under ``kind``)."""
+    start: int
+    """Byte offset of the statement's first token."""
+    end: int
+    """Byte offset just past the statement (before its ``;``)."""
+    line: int
+    end_line: int
+
+
+@dataclass
+class ParsedSql:
+    """A SQL file: its statements, or the syntax error that stopped pglast."""
+
+    path: str
+    text: str
+    statements: list[Statement] = field(default_factory=list)
+    error: SqlSyntaxError | None = None
+    suppressions: list[Suppression] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def line_for(self, byte_offset: int) -> int:
+        """1-based line holding the byte at ``byte_offset`` (a pglast ``location``)."""
+        return bisect.bisect_right(self._line_starts, max(byte_offset, 0))
+
+    def line_of_node(self, node: Any, default: int) -> int:
+        """Line of the first ``location`` found in ``node`` (depth first), else ``default``."""
+        loc = first_location(node)
+        return default if loc is None else self.line_for(loc)
+
+    def statement_text(self, stmt: Statement) -> str:
+        raw = self.text.encode("utf-8")
+        return raw[stmt.start : stmt.end].decode("utf-8", errors="replace")
+
+    def suppression_for(self, code: str, stmt_line: int, finding_line: int | None) -> Suppression | None:
+        """The suppression naming ``code`` on the finding's line, the statement's first
+        line, or in the comment block directly above the statement."""
+        for s in self.suppressions:
+            if code not in s.codes:
+                continue
+            if s.line in (stmt_line, finding_line) or stmt_line - 3 <= s.line < stmt_line:
+                return s
+        return None
+
+
+def first_location(node: Any) -> int | None:
+    """The first ``location`` value (>= 0) found depth first in a JSON AST value."""
+    if isinstance(node, dict):
+        loc = node.get("location")
+        if isinstance(loc, int) and loc >= 0:
+            return loc
+        for value in node.values():
+            found = first_location(value)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for item in node:
+            found = first_location(item)
+            if found is not None:
+                return found
+    return None
+
+
+def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
+    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key[:1].isupper() and isinstance(value, dict):
+                yield key, value
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def parse_sql(path: str, text: str) -> ParsedSql:
+    """Parse ``text``; never raises on bad SQL (the error is recorded instead)."""
+    raw = text.encode("utf-8")
+    starts = [0]
+    pos = raw.find(b"\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = raw.find(b"\n", pos + 1)
+    parsed = ParsedSql(path=path, text=text, _line_starts=starts)
+    parsed.suppressions = _suppressions(text, parsed)
+    try:
+        tree = json.loads(pg_parser.parse_sql_json(text))
+    except pg_parser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+        line = parsed.line_for(offset) if offset is not None else len(starts)
+        parsed.error = SqlSyntaxError(message=message, line=line)
+        return parsed
+    for i, item in enumerate(tree.get("stmts", [])):
+        stmt = item.get("stmt") or {}
+        if not stmt:
+            continue
+        kind, node = next(iter(stmt.items()))
+        start = int(item.get("stmt_location", 0))
+        length = int(item.get("stmt_len", 0)) or (len(raw) - start)
+        end = start + length
+        # skip leading whitespace/comments the parser counted in the statement span
+        parsed.statements.append(
+            Statement(
+                index=i,
+                kind=kind,
+                node=node,
+                start=start,
+                end=end,
+                line=parsed.line_for(_first_token(raw, start, end)),
+                end_line=parsed.line_for(max(start, end - 1)),
+            )
+        )
+    return parsed
+
+
+def _first_token(raw: bytes, start: int, end: int) -> int:
+    """Offset of the first non-blank byte in [start, end) that is not inside a leading comment."""
+    i = start
+    while i < end:
+        c = raw[i : i + 1]
+        if c in (b" ", b"\t", b"\r", b"\n"):
+            i += 1
+        elif raw.startswith(b"--", i):
+            nl = raw.find(b"\n", i)
+            i = end if nl == -1 else nl + 1
+        elif raw.startswith(b"/*", i):
+            close = raw.find(b"*/", i + 2)
+            i = end if close == -1 else close + 2
+        else:
+            return i
+    return start
+
+
+def _suppressions(text: str, parsed: ParsedSql) -> list[Suppression]:
+    """Suppression comments, found with pglast's scanner (so strings are never mistaken
+    for comments)."""
+    out: list[Suppression] = []
+    if "architect-review" not in text:
+        return out
+    try:
+        tokens = pg_parser.scan(text)
+    except pg_parser.ParseError:
+        return out
+    for tok in tokens:
+        if tok.name not in ("SQL_COMMENT", "C_COMMENT"):
+            continue
+        # the scanner reports character offsets, end inclusive
+        body = text[tok.start : tok.end + 1]
+        m = _SUPPRESS.search(body)
+        if m:
+            codes = frozenset(c.strip() for c in m.group(1).split(","))
+            reason = m.group(2).strip().rstrip("*/").strip()
+            out.append(Suppression(codes=codes, reason=reason, line=text.count("\n", 0, tok.start) + 1))
+    return out

@@ -1,0 +1,1 @@
+"""Orchestration and I/O: CLI, config, sources (git, diff, GitHub), routing, graph, rendering."""

@@ -76,3 +76,28 @@ class LlmReviewer(Protocol):
     async def summarise(self, findings: Sequence[Finding]) -> tuple[str | None, LlmUsage]:
         """One short summary paragraph over the verified findings; None when unavailable."""
         ...
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    """LLM configuration (from the config file's ``llm:`` section and ``--model``).
+
+    Lives here, not in ``pipeline.config``, so ``agents.llm`` does not depend on
+    the pipeline layer.
+    """
+
+    model: str = "claude-sonnet-5-5"
+    """Default: the newest Claude Sonnet id the pinned SDK lists."""
+    small_model: str | None = None
+    """Optional cheaper model for small batches."""
+    max_tokens: int = 4096
+    """Cap on each reply."""
+    token_budget: int = 200_000
+    """Input+output tokens one review may spend; lowest-risk files go unreviewed past it."""
+    deadline_seconds: float = 180.0
+    """Overall wall-clock limit for the LLM part, SDK retries included."""
+    concurrency: int = 4
+    """Batches in flight at once."""
+    max_retries: int = 2
+    summary: bool = True
+    """Whether the architect asks for the one-paragraph summary."""

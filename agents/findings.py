@@ -72,6 +72,10 @@ class Finding(BaseModel):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     evidence: str | None = None
     """For LLM findings: the exact code the finding refers to, quoted from the head file."""
+    suggestion: str | None = None
+    """Replacement text for lines ``line``..``end_line`` that is safe to apply as-is
+    (rendered as a GitHub suggestion block on inline comments); None when no fix is
+    mechanical."""
 
     @property
     def fingerprint(self) -> str:

@@ -24,6 +24,12 @@ DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "R
 
 CtxT = TypeVar("CtxT")
 
+_ACRONYMS = {
+    w.lower(): w
+    for w in ("RLS", "CORS", "JWT", "FK", "PK", "SQL", "API", "RPC", "PII", "URL", "ID",
+              "UUID", "JSON", "CTE", "DDL", "N+1", "SSRF", "OPTIONS", "TO", "UI")
+}
+
 
 class Rule(Generic[CtxT]):
     """Base of every deterministic rule; subclasses set the ClassVars and ``check``."""
@@ -66,9 +72,15 @@ class Rule(Generic[CtxT]):
 
     @classmethod
     def title(cls) -> str:
-        """Human title from the rule name: ``rls-disabled-in-public`` → ``Rls disabled in public``."""
-        text = cls.name.replace("-", " ").replace("_", " ")
-        return text[:1].upper() + text[1:]
+        """Human title from the rule name (``table-without-rls`` → ``Table without RLS``).
+
+        Acronyms stay upper-case so the comment reads like a person wrote it.
+        """
+        words = cls.name.replace("_", "-").split("-")
+        out = [_ACRONYMS.get(w.lower(), w) for w in words if w]
+        if out and out[0] == out[0].lower():
+            out[0] = out[0][:1].upper() + out[0][1:]
+        return " ".join(out)
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:

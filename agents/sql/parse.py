@@ -16,15 +16,24 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import parser as pg_parser
 
+try:  # orjson decodes pglast's JSON ~3x faster; it ships with langgraph's dependencies
+    import orjson
+
+    _loads: Callable[[str], Any] = orjson.loads
+except ImportError:  # pragma: no cover - the stdlib is always there
+    _loads = json.loads
+
 AstNode = dict[str, Any]
 
-_SUPPRESS = re.compile(r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)")
+_SUPPRESS = re.compile(
+    r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)"
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class ParsedSql:
     error: SqlSyntaxError | None = None
     suppressions: list[Suppression] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _raw: bytes | None = field(default=None, repr=False)
 
     def line_for(self, byte_offset: int) -> int:
         """1-based line holding the byte at ``byte_offset`` (a pglast ``location``)."""
@@ -83,10 +93,13 @@ class ParsedSql:
         return default if loc is None else self.line_for(loc)
 
     def statement_text(self, stmt: Statement) -> str:
-        raw = self.text.encode("utf-8")
-        return raw[stmt.start : stmt.end].decode("utf-8", errors="replace")
+        if self._raw is None:
+            self._raw = self.text.encode("utf-8")
+        return self._raw[stmt.start : stmt.end].decode("utf-8", errors="replace")
 
-    def suppression_for(self, code: str, stmt_line: int, finding_line: int | None) -> Suppression | None:
+    def suppression_for(
+        self, code: str, stmt_line: int, finding_line: int | None
+    ) -> Suppression | None:
         """The suppression naming ``code`` on the finding's line, the statement's first
         line, or in the comment block directly above the statement."""
         for s in self.suppressions:
@@ -138,7 +151,7 @@ def parse_sql(path: str, text: str) -> ParsedSql:
     parsed = ParsedSql(path=path, text=text, _line_starts=starts)
     parsed.suppressions = _suppressions(text, parsed)
     try:
-        tree = json.loads(pg_parser.parse_sql_json(text))
+        tree = _loads(pg_parser.parse_sql_json(text))
     except pg_parser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
@@ -205,5 +218,7 @@ def _suppressions(text: str, parsed: ParsedSql) -> list[Suppression]:
         if m:
             codes = frozenset(c.strip() for c in m.group(1).split(","))
             reason = m.group(2).strip().rstrip("*/").strip()
-            out.append(Suppression(codes=codes, reason=reason, line=text.count("\n", 0, tok.start) + 1))
+            out.append(
+                Suppression(codes=codes, reason=reason, line=text.count("\n", 0, tok.start) + 1)
+            )
     return out

@@ -44,7 +44,8 @@ def changed_file(path: str, base_text: str | None, head_text: str | None) -> Cha
 
 
 def workspace_from_trees(base: dict[str, str], head_changes: dict[str, str | None]) -> Workspace:
-    """A workspace where ``head_changes`` (path → new text, None = deleted) is applied to ``base``."""
+    """A workspace where ``head_changes`` (path → new text, None = deleted) is applied
+    to ``base``."""
     head = dict(base)
     files: list[ChangedFile] = []
     for path, text in sorted(head_changes.items()):

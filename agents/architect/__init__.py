@@ -1,0 +1,1 @@
+"""The architect: merges the specialists' findings into one review, verifying what Claude adds."""

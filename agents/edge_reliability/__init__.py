@@ -1,0 +1,1 @@
+"""The edge_reliability specialist: Deno Edge Function correctness, auth and hygiene."""

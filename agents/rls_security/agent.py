@@ -1,0 +1,152 @@
+"""The rls_security specialist's deterministic part: run its rules on the PR's files.
+
+Every changed SQL file gets a :class:`~agents.sql.context.SqlRuleContext`
+(its changed statements plus the schema before and after the PR, from the
+shared, cached :func:`~agents.sql.analysis.analyse`) and every rule of
+``rules.RULES``.  A file that does not parse becomes ONE ``SQL001`` finding
+(low) naming the line and pglast's message, and the others go on; a rule that
+crashes becomes a note, never a lost review.  Findings silenced by an
+``-- architect-review: ignore CODE reason`` comment move to ``suppressed``.
+Front-end files routed here for mentioning keys are scanned for secrets only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from agents.changes import ChangedFile, FileStatus, Workspace
+from agents.findings import Finding, Severity, SuppressedFinding
+from agents.rls_security.rules import RULES
+from agents.rls_security.rules.secret_literal import SecretLiteral
+from agents.rls_security.secrets import find_secrets
+from agents.specialist import RuleOutcome
+from agents.sql.analysis import analyse
+from agents.sql.body import body_sql
+from agents.sql.context import SqlRuleContext
+from agents.sql.parse import ParsedSql
+
+log = logging.getLogger(__name__)
+
+SYNTAX_RULE = "SQL001"
+
+
+def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
+    """Findings of every rls_security rule on ``files``; never raises for one bad file."""
+    outcome = RuleOutcome()
+    sql_files = [f for f in files if f.status != FileStatus.DELETED and f.path.endswith(".sql")]
+    if sql_files:
+        analysis = analyse(workspace)
+        outcome.notes.extend(analysis.notes)
+        settings = workspace.settings.get("rls_security")
+        for file in sql_files:
+            parsed = analysis.parsed.get(file.path)
+            if parsed is None:
+                continue
+            ctx = SqlRuleContext(
+                file=file,
+                parsed=parsed,
+                analysis=analysis,
+                statements=[] if parsed.error else analysis.changed_statements(file.path),
+                settings=dict(settings) if isinstance(settings, dict) else {},
+            )
+            if parsed.error is not None and not file.head_complete and file.status != "added":
+                # only the diff's hunks are known: the gaps, not the SQL, may be what breaks
+                outcome.notes.append(
+                    f"{file.path}: the partial file rebuilt from the diff does not parse "
+                    f"({parsed.error.message}); SQL rules skipped it"
+                )
+            elif parsed.error is not None:
+                outcome.findings.append(_syntax_finding(file, parsed))
+            _note_opaque_bodies(ctx, outcome)
+            _run_sql_rules(ctx, outcome)
+    for file in files:
+        if file.status == FileStatus.DELETED or file.path.endswith(".sql") or file.is_binary:
+            continue
+        if file.path.startswith("supabase/functions/"):
+            continue  # edge_reliability owns secrets in Edge Function code
+        _scan_text_file(file, outcome)
+    outcome.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule or ""))
+    return outcome
+
+
+def _syntax_finding(file: ChangedFile, parsed: ParsedSql) -> Finding:
+    error = parsed.error
+    assert error is not None
+    return Finding(
+        specialist="rls_security",
+        severity=Severity.LOW,
+        path=file.path,
+        line=error.line,
+        title="SQL does not parse",
+        rule=SYNTAX_RULE,
+        message=(
+            f"PostgreSQL's parser stops at line {error.line} of {file.path}: {error.message}. "
+            "The rest of this file was not reviewed by the SQL rules."
+        ),
+        help="Fix the syntax error (run the migration locally with `supabase db reset`).",
+    )
+
+
+def _note_opaque_bodies(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
+    for stmt in ctx.statements_of("CreateFunctionStmt", "DoStmt"):
+        if stmt.kind == "DoStmt":
+            outcome.notes.append(f"{ctx.path}:{stmt.line}: DO block not analysed (opaque)")
+            continue
+        names = [s["String"]["sval"] for s in stmt.node.get("funcname") or [] if "String" in s]
+        fn = ctx.after.functions.get(
+            ("public", names[0]) if len(names) == 1 else (names[-2], names[-1])
+        )
+        if (
+            fn is not None
+            and fn.language in ("sql", "plpgsql")
+            and fn.body
+            and body_sql(fn) is None
+        ):
+            outcome.notes.append(
+                f"{ctx.path}:{stmt.line}: body of {fn.schema}.{fn.name} could not be parsed; "
+                "treated as opaque"
+            )
+
+
+def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
+    for rule_cls in RULES:
+        rule = rule_cls()
+        try:
+            found = list(rule.check(ctx))
+        except Exception as exc:
+            log.exception("rule %s failed on %s", rule_cls.code, ctx.path)
+            outcome.notes.append(
+                f"{ctx.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
+            )
+            continue
+        _sort(found, ctx.parsed, outcome)
+
+
+def _sort(found: Iterable[Finding], parsed: ParsedSql, outcome: RuleOutcome) -> None:
+    """Move findings silenced by an ``architect-review: ignore CODE`` comment aside."""
+    for finding in found:
+        stmt_line = _statement_line(parsed, finding.line)
+        sup = parsed.suppression_for(finding.rule or "", stmt_line, finding.line)
+        if sup is None:
+            outcome.findings.append(finding)
+        else:
+            outcome.suppressed.append(SuppressedFinding(finding=finding, reason=sup.reason))
+
+
+def _statement_line(parsed: ParsedSql, line: int | None) -> int:
+    """First line of the statement holding ``line`` (the line itself when outside any)."""
+    if line is None:
+        return 0
+    for stmt in parsed.statements:
+        if stmt.line <= line <= stmt.end_line:
+            return stmt.line
+    return line
+
+
+def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:
+    if file.head_text is None:
+        return
+    rule = SecretLiteral()
+    for secret in find_secrets(file.head_text, file.added_lines):
+        outcome.findings.append(rule.secret_finding(file.path, secret))

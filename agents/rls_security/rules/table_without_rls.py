@@ -1,0 +1,96 @@
+"""RLS001: a table the PR creates (or moves) in an exposed schema without RLS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from agents.findings import Finding, Severity
+from agents.rls_security.facts import api_exposed_table, personal_columns
+from agents.rls_security.rules._base import RlsRule
+from agents.sql.ast import format_qualname, qualname_of_rangevar
+from agents.sql.context import SqlRuleContext
+from agents.sql.model import QualName
+from agents.sql.parse import Statement
+
+
+def _created_table(stmt: Statement) -> QualName | None:
+    node = stmt.node
+    if stmt.kind == "CreateStmt":
+        return qualname_of_rangevar(node.get("relation"))
+    if stmt.kind == "CreateTableAsStmt" and node.get("objtype") == "OBJECT_TABLE":
+        return qualname_of_rangevar((node.get("into") or {}).get("rel"))
+    if stmt.kind == "AlterObjectSchemaStmt" and node.get("objectType") == "OBJECT_TABLE":
+        old = qualname_of_rangevar(node.get("relation"))
+        return (str(node.get("newschema", "")), old[1])
+    return None
+
+
+class TableWithoutRls(RlsRule):
+    """Table in an exposed schema without row level security.
+
+    ## What it does
+    Flags a table that the PR creates (``CREATE TABLE``, ``CREATE TABLE AS``) or
+    moves (``ALTER TABLE … SET SCHEMA``) into a schema the Data API exposes
+    (``[api] schemas`` in ``supabase/config.toml``, default ``public``) when,
+    at the end of the PR, RLS is still not enabled and ``anon`` or
+    ``authenticated`` still hold privileges on it (Supabase grants them by
+    default).
+
+    ## Why is this bad?
+    Without RLS every row is readable and writable by anyone holding the anon
+    key, which ships in every web page: PostgREST serves the table as is.
+    This is the most common Supabase data leak (splinter ``rls_disabled_in_public``;
+    CVE-2025-48757 affected 170 generated apps).
+
+    ## Example
+    ```sql
+    create table public.invoice_lines (id bigint primary key, invoice_id uuid, amount int);
+    ```
+
+    ## Use instead
+    ```sql
+    create table public.invoice_lines (id bigint primary key, invoice_id uuid, amount int);
+    alter table public.invoice_lines enable row level security;
+    create policy "members read lines" on public.invoice_lines for select
+      to authenticated using (invoice_id in (select private.my_invoice_ids()));
+    ```
+
+    ## References
+    - https://supabase.com/docs/guides/database/postgres/row-level-security
+    - https://supabase.com/docs/guides/database/database-advisors?lint=0013_rls_disabled_in_public
+    """
+
+    code: ClassVar[str] = "RLS001"
+    name: ClassVar[str] = "table-without-rls"
+    severity: ClassVar[Severity] = Severity.CRITICAL
+    severity_reason: ClassVar[str] = (
+        "Anyone with the public anon key can read and modify every row through the Data API."
+    )
+
+    def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
+        for stmt in ctx.statements_of("CreateStmt", "CreateTableAsStmt", "AlterObjectSchemaStmt"):
+            name = _created_table(stmt)
+            if name is None:
+                continue
+            if stmt.kind != "AlterObjectSchemaStmt" and ctx.existed_before_statement(
+                "table", name, stmt
+            ):
+                continue  # CREATE TABLE IF NOT EXISTS on a table that is already there
+            table = ctx.after.tables.get(name)
+            if table is None or table.kind == "foreign" or table.rls_enabled:
+                continue
+            roles = api_exposed_table(ctx.after, name)
+            if not roles:
+                continue
+            personal = personal_columns(table)
+            extra = f" It holds {', '.join(personal[:4])}." if personal else ""
+            yield self.finding(
+                ctx.path,
+                stmt.line,
+                f"`{format_qualname(name)}` is in the exposed schema `{name[0]}` but RLS is never "
+                f"enabled, so {' and '.join(sorted(roles))} can read and change every row through "
+                f"the Data API.{extra}",
+                f"Add `alter table {format_qualname(name)} enable row level security;` and "
+                "policies for the access you intend (or revoke all from anon, authenticated).",
+            )

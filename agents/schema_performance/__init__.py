@@ -1,0 +1,1 @@
+"""The schema_performance specialist: RLS performance, indexes, locking, column types."""

@@ -1,0 +1,93 @@
+"""What a schema_performance SQL rule sees: one migration file judged against the schema.
+
+Every rule here answers the same question: "what does this statement cost on
+the database as it stood *before* the PR?".  A table created earlier in the
+same PR is empty, so locking rules leave it alone; a table from the base tree
+is assumed to hold data.  ``PerfContext`` bundles the parsed file with the
+catalogue before the PR (``before``) and after it (``after``), and answers the
+few questions rules share (is this table new? is this statement part of the
+change? which index leads with this column?).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from agents.changes import ChangedFile, Workspace
+from agents.schema_performance.indexes import indexes_by_table
+from agents.sql.analysis import is_migration
+from agents.sql.context import SqlRuleContext
+from agents.sql.model import Catalog, Index, QualName
+from agents.sql.parse import ParsedSql, Statement
+
+
+@dataclass(frozen=True)
+class PerfContext:
+    """One changed SQL file with the schema before and after the PR."""
+
+    file: ChangedFile
+    parsed: ParsedSql
+    before: Catalog
+    """The catalogue replayed from the base tree's migrations."""
+    after: Catalog
+    """The catalogue after every migration of the PR."""
+    workspace: Workspace
+    statements: tuple[Statement, ...]
+    """The statements the PR added or edited (an untouched old statement is history)."""
+    is_migration: bool
+    """True for files the Supabase CLI applies as migrations (locking rules only judge those)."""
+    pr_files: tuple[ParsedSql, ...] = ()
+    """Every SQL file the PR adds or changes (to see what the PR itself creates)."""
+
+    @classmethod
+    def from_sql(cls, sql: SqlRuleContext, workspace: Workspace) -> PerfContext:
+        """Build from the shared SQL context of one file."""
+        return cls(
+            file=sql.file,
+            parsed=sql.parsed,
+            before=sql.before,
+            after=sql.after,
+            workspace=workspace,
+            statements=tuple(sql.statements),
+            is_migration=is_migration(sql.path),
+            pr_files=workspace.cached(
+                "perf:pr-sql-files", lambda: tuple(sql.analysis.parsed.values())
+            ),
+        )
+
+    def after_indexes(self) -> dict[QualName, list[Index]]:
+        """The after-PR indexes grouped by table (computed once per review)."""
+        return self.workspace.cached("perf:after-indexes", lambda: indexes_by_table(self.after))
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    def changed_statements(self) -> Iterator[Statement]:
+        """Statements that the PR added or edited."""
+        yield from self.statements
+
+    def table_existed(self, table: QualName) -> bool:
+        """True when ``table`` was in the schema before the PR, so it is assumed to hold rows."""
+        return table in self.before.tables
+
+    def line(self, location: int | None, default: int) -> int:
+        """Head line of a pglast byte ``location`` (``default`` when absent)."""
+        if location is None or location < 0:
+            return default
+        return self.parsed.line_for(location)
+
+    def clause_line(self, stmt: Statement, pattern: str, nth: int = 0) -> int:
+        """Line of the ``nth`` match of ``pattern`` (case-insensitive regex) inside ``stmt``.
+
+        For clauses pglast gives no location (``SET NOT NULL``, ``TYPE``…); falls
+        back to the statement's first line.
+        """
+        text = self.parsed.statement_text(stmt)
+        matches = list(re.finditer(pattern, text, re.IGNORECASE))
+        if len(matches) <= nth:
+            return stmt.line
+        prefix = text[: matches[nth].start()].encode("utf-8")
+        return self.parsed.line_for(stmt.start + len(prefix))

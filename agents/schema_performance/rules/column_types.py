@@ -1,0 +1,40 @@
+"""Shared facts about column types for the type-hygiene rules (PERF009–PERF012)."""
+
+from __future__ import annotations
+
+import re
+
+from agents.schema_performance.context import PerfContext
+from agents.schema_performance.statements import ColumnFacts, changed_columns
+from agents.sql.ast import type_mods, type_name
+
+MONEY_WORDS = re.compile(
+    r"(^|_)(price|prices|amount|amounts|cost|costs|budget|balance|total|subtotal|fee|fees|salary|wage|"
+    r"revenue|payment|payout|refund|credit|debit|money|tax|discount|charge|invoice)(_|$)"
+)
+"""Column-name words that say "this is money"."""
+
+
+def new_columns(ctx: PerfContext) -> list[ColumnFacts]:
+    """Columns the PR defines in migrations (type rules judge new columns only)."""
+    return list(changed_columns(ctx))
+
+
+def column_type(col: ColumnFacts) -> tuple[str, tuple[int, ...], bool]:
+    """``(normalised type name, modifiers, is_array)`` of a column definition."""
+    tn = col.node.get("typeName") or {}
+    name = type_name(tn)
+    is_array = name.endswith("[]")
+    return name.removesuffix("[]"), type_mods(tn), is_array
+
+
+NOT_MONEY_WORDS = re.compile(
+    r"(^|_)(rate|ratio|percent|percentage|pct|score|weight|factor|multiplier|share|count)(_|$)"
+)
+"""Words that turn a money word into something else (``tax_rate``, ``credit_score``)."""
+
+
+def is_money_name(name: str) -> bool:
+    """True when a column name reads as a money amount (``price``, ``total_cost``, ``budget``)."""
+    lowered = name.lower()
+    return bool(MONEY_WORDS.search(lowered)) and not NOT_MONEY_WORDS.search(lowered)

@@ -1,0 +1,137 @@
+"""PERF020: a Supabase query issued once per item of a loop (N+1) in an Edge Function."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+import tree_sitter as ts
+
+from agents.findings import Finding, Severity, Specialist
+from agents.rules import Rule
+from agents.ts.context import TsRuleContext
+from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel
+from agents.ts.parse import arguments, chain_methods, chain_root, line_of, node_text, unwrap
+
+_LOOPS = ("for_in_statement", "for_statement", "while_statement", "do_statement")
+_ITERATING = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "some", "every"})
+_QUERY_ENTRY = frozenset({"from", "rpc"})
+_CLIENT_NAME = re.compile(r"supabase|admin|client|^db$|^sb$", re.I)
+
+
+class QueryInLoop(Rule[TsRuleContext]):
+    """Flag Supabase queries issued per item inside a loop (N+1 round trips).
+
+    ## What it does
+    Reports the first ``.from(...)``/``.rpc(...)`` query inside a ``for``,
+    ``for…of``, ``while`` loop or a ``.map``/``.forEach`` callback in an Edge
+    Function. Medium when the query is awaited one item at a time inside the
+    request handler, low otherwise.
+
+    ## Why is this bad?
+    Each iteration is a network round trip to PostgREST. A list of 100 items
+    costs 100 sequential requests inside a function with a wall-clock limit
+    (and a webhook sender's deadline); the database sees 100 statements where
+    one ``.in(...)`` select or one multi-row ``insert``/``upsert`` would do.
+
+    ## Example
+    ```ts
+    for (const item of items) {
+      const { data } = await supabase.from("products").select("id").eq("sku", item.sku).single();
+    }
+    ```
+
+    ## Use instead
+    ```ts
+    const { data: products } = await supabase
+      .from("products").select("id, sku").in("sku", items.map((i) => i.sku));
+    ```
+
+    ## References
+    - https://supabase.com/docs/reference/javascript/using-filters#in
+    - https://supabase.com/docs/reference/javascript/upsert
+    """
+
+    code = "PERF020"
+    name = "query-in-loop"
+    severity = Severity.LOW
+    specialist: ClassVar[Specialist] = "schema_performance"
+    severity_reason = "Latency grows with the list; medium when awaited one by one in a handler."
+
+    def check(self, ctx: TsRuleContext) -> Iterator[Finding]:
+        model = ctx.model
+        covered: set[int] = set()
+        for body, kind in _loop_bodies(ctx):
+            queries = [q for q in _queries(model, body) if q.start_byte not in covered]
+            if not queries:
+                continue
+            for q in _queries(model, body):
+                covered.add(q.start_byte)
+            first = queries[0]
+            sequential = kind == "loop" and _awaited_in(first, body)
+            severity = Severity.MEDIUM if sequential and model.in_handler(first) else Severity.LOW
+            count = len(queries)
+            yield self.finding(
+                ctx.path,
+                line_of(first),
+                f"{count} Supabase quer{'y' if count == 1 else 'ies'} run once per item of this "
+                + ("loop, awaited one after another" if sequential else "loop")
+                + ": N items cost N round trips (N+1).",
+                "Fetch all rows at once with `.in(column, ids)` and write with one multi-row "
+                "`insert`/`upsert`, then match items in memory.",
+                severity=severity,
+            )
+
+
+def _loop_bodies(ctx: TsRuleContext) -> Iterator[tuple[ts.Node, str]]:
+    for node in ctx.parsed.of_type(*_LOOPS, "call_expression"):
+        if node.type in _LOOPS:
+            body = node.child_by_field_name("body")
+            if body is not None:
+                yield body, "loop"
+        elif node.type == "call_expression":
+            fn = unwrap(node.child_by_field_name("function"))
+            if fn is None or fn.type != "member_expression":
+                continue
+            if node_text(fn.child_by_field_name("property")) not in _ITERATING:
+                continue
+            args = arguments(node)
+            callback = unwrap(args[0]) if args else None
+            if callback is not None and callback.type in FUNCTION_TYPES:
+                body = callback.child_by_field_name("body")
+                if body is not None:
+                    yield body, "callback"
+
+
+def _queries(model: EdgeFunctionModel, body: ts.Node) -> list[ts.Node]:
+    found: list[ts.Node] = []
+    for node in model.parsed.of_type("call_expression", within=body):
+        if node.type != "call_expression":
+            continue
+        parent = node.parent
+        if parent is not None and parent.type == "member_expression":
+            continue  # only the outermost call of a chain
+        methods = chain_methods(node)
+        if not methods or methods[0] not in _QUERY_ENTRY:
+            continue
+        root = chain_root(node)
+        if root is None:
+            continue
+        name = node_text(root)
+        if model.client_named(name) is None and not _CLIENT_NAME.search(name):
+            continue
+        found.append(node)
+    found.sort(key=lambda n: n.start_byte)
+    return found
+
+
+def _awaited_in(call: ts.Node, body: ts.Node) -> bool:
+    current = call.parent
+    while current is not None and current != body:
+        if current.type == "await_expression":
+            return True
+        if current.type in FUNCTION_TYPES:
+            return False
+        current = current.parent
+    return False

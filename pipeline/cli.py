@@ -1,0 +1,304 @@
+"""``architect-review``: the command line.
+
+Subcommands:
+
+* ``review`` — review a local git range (``--repo --base --head``, the meaning
+  of a GitHub PR) or a unified diff file (``--diff FILE``, ``-`` for stdin);
+* ``rules`` — print the rule reference generated from the rule docstrings;
+* ``github`` — run inside GitHub Actions (``pipeline.github.entry``).
+
+Exit codes: 0 ok; 1 a finding at or above ``--fail-on``; 2 usage or input
+error; 3 GitHub error; 4 internal error.  Errors are one line on stderr
+(``architect-review: error: ...``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+from agents.changes import DictTree, FileStatus, Workspace
+from agents.errors import ArchitectReviewError, InputError, UsageError
+from agents.findings import SPECIALISTS
+
+PROG = "architect-review"
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_GITHUB = 3
+EXIT_INTERNAL = 4
+
+_EPILOG = """\
+exit codes:
+  0  review done (and nothing at or above --fail-on)
+  1  a finding at or above --fail-on
+  2  usage or input error (bad argument, unknown ref, unreadable diff, bad config)
+  3  GitHub API error (github subcommand)
+  4  internal error (a bug: please report it)
+"""
+
+_REVIEW_EPILOG = """\
+examples:
+  architect-review review --base main --head HEAD
+  architect-review review --repo ../app --base origin/main --head feature --format json
+  git diff main... | architect-review review --diff -
+  architect-review review --diff examples/invoices-pr.diff --fail-on high
+
+Without ANTHROPIC_API_KEY (or with --no-llm) only the deterministic rules run,
+and the output says so. The config file .github/architect-review.yml under
+--repo is read when present (routing, skips, fail_on, llm settings).
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("architect-review")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Review a pull request of a Supabase backend (SQL migrations with RLS, "
+            "Edge Functions): RLS security, schema performance and Edge Function "
+            "reliability findings, merged into one review."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    review = sub.add_parser(
+        "review",
+        help="review a local git range or a unified diff",
+        description=(
+            "Review the changes of --head since its merge base with --base (what a "
+            "GitHub pull request shows), or a unified diff file."
+        ),
+        epilog=_REVIEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("--repo", default=".", help="git repository (default: .)")
+    review.add_argument("--base", help="base ref (branch, tag or sha) of the range")
+    review.add_argument("--head", help="head ref of the range")
+    review.add_argument(
+        "--diff", metavar="FILE", help="review a unified diff file instead ('-' reads stdin)"
+    )
+    review.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="default: markdown"
+    )
+    review.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    review.add_argument(
+        "--no-llm", action="store_true", help="rules only, even when ANTHROPIC_API_KEY is set"
+    )
+    review.add_argument(
+        "--fail-on",
+        choices=("critical", "high", "medium", "low", "never"),
+        default=None,
+        help="exit 1 when a finding at or above this severity exists "
+        "(default: the config's fail_on, else never)",
+    )
+    review.add_argument("--config", metavar="FILE", help="config file (YAML)")
+    review.add_argument("--model", metavar="ID", help="Claude model id for the LLM review")
+
+    rules = sub.add_parser(
+        "rules",
+        help="print the rule reference",
+        description="The rule reference, generated from the rules' docstrings.",
+    )
+    rules.add_argument("--format", choices=("markdown", "text"), default="text")
+    rules.add_argument("--specialist", choices=SPECIALISTS, help="only this specialist's rules")
+
+    github = sub.add_parser(
+        "github",
+        help="run inside GitHub Actions (see 'architect-review github --help')",
+        add_help=False,
+    )
+    github.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _read_diff(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"diff file not found: {source}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read diff {source}: {exc.strerror or exc}") from exc
+
+
+def _workspace(args: argparse.Namespace, max_file_bytes: int) -> Workspace:
+    """The change to review, from a diff file or a git range."""
+    from pipeline.diff import parse_diff
+
+    if args.diff is not None:
+        files = parse_diff(_read_diff(args.diff))
+        head = DictTree(
+            {
+                f.path: f.head_text
+                for f in files
+                if f.head_text is not None and f.status is not FileStatus.DELETED
+            }
+        )
+        return Workspace(files=files, head=head, has_repo=False)
+
+    from pipeline.sources.git import GitTree, git_change
+
+    repo = Path(args.repo)
+    diff_text, _base_sha, head_sha, merge_base = git_change(repo, args.base, args.head)
+    head_tree = GitTree(repo, head_sha, max_bytes=max_file_bytes)
+    base_tree = GitTree(repo, merge_base, max_bytes=max_file_bytes)
+    files = parse_diff(diff_text, head=head_tree)
+    return Workspace(files=files, base=base_tree, head=head_tree, has_repo=True)
+
+
+def _close_trees(workspace: Workspace) -> None:
+    for tree in (workspace.base, workspace.head):
+        close = getattr(tree, "close", None)
+        if callable(close):
+            close()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.config import FailOn, load_config
+    from pipeline.render.json import render_json
+    from pipeline.render.markdown import render_markdown
+    from pipeline.review import empty_review, make_llm_reviewer, run_review
+
+    if args.diff is None and (not args.base or not args.head):
+        raise UsageError("give --base and --head (a git range), or --diff FILE")
+    if args.diff is not None and (args.base or args.head):
+        raise UsageError("--diff cannot be combined with --base/--head")
+    repo_root = Path(args.repo)
+    if args.diff is None and not repo_root.is_dir():
+        raise InputError(f"repository not found: {args.repo}")
+    config = load_config(
+        Path(args.config) if args.config else None,
+        repo_root if repo_root.is_dir() else None,
+    )
+    fail_on = cast("FailOn | None", args.fail_on)  # argparse's choices match FailOn
+    config = config.with_overrides(fail_on=fail_on, model=args.model)
+
+    workspace = _workspace(args, config.max_file_bytes)
+    try:
+        llm, status = make_llm_reviewer(config, os.environ, args.no_llm)
+        if not workspace.files:
+            review = empty_review(status)
+        else:
+            review = run_review(workspace, config, llm=llm, llm_status=status)
+    finally:
+        _close_trees(workspace)
+
+    if args.format == "json":
+        text = render_json(review)
+    elif not workspace.files:
+        text = "Nothing to review: the change is empty.\n"
+    else:
+        text = render_markdown(review)
+        if not text.endswith("\n"):
+            text += "\n"
+    _write(text, args.output)
+    return EXIT_FINDINGS if review.fails(config.fail_on) else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from pipeline.rules_doc import rules_markdown, rules_text
+
+    text = (
+        rules_markdown(args.specialist)
+        if args.format == "markdown"
+        else rules_text(args.specialist)
+    )
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_github(args: argparse.Namespace) -> int:
+    try:
+        from pipeline.github import entry  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:
+        raise UsageError(f"the github subcommand is not available in this build ({exc})") from exc
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} github", description="Review the pull request of a GitHub Actions event."
+    )
+    entry.add_arguments(parser)
+    try:
+        sub_args = parser.parse_args(args.rest)
+    except SystemExit as exc:  # --help (0) or a usage error argparse already printed (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    result: int = entry.run(sub_args)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (see module docstring)."""
+    if os.environ.get("ARCHITECT_REVIEW_DEBUG"):
+        # Tracebacks of failed specialists (recorded as one line in the review) go to stderr.
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    parser = _build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments[:1] == ["github"]:
+            # Everything after `github` belongs to pipeline.github.entry's own parser
+            # (argparse's REMAINDER would swallow neither --help nor leading options).
+            args = argparse.Namespace(command="github", rest=arguments[1:])
+        else:
+            args = parser.parse_args(arguments)
+    except SystemExit as exc:  # --help (0) or a usage error argparse already printed (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        if args.command == "review":
+            return _cmd_review(args)
+        if args.command == "rules":
+            return _cmd_rules(args)
+        return _cmd_github(args)
+    except ArchitectReviewError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: one line, and how to get the traceback
+        if os.environ.get("ARCHITECT_REVIEW_DEBUG"):
+            raise
+        _error(
+            f"internal error: {type(exc).__name__}: {exc} (set ARCHITECT_REVIEW_DEBUG=1 for "
+            "a traceback)"
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Turning a finished :class:`pipeline.review.Review` into Markdown or JSON."""

@@ -1,0 +1,293 @@
+"""The review as ONE Markdown comment for a pull request.
+
+Layout: hidden sticky marker, headline verdict, summary, a severity count
+table, findings grouped by severity (``path:line`` linking to the head blob
+when the repository and sha are known, then message and fix), suppressed
+findings folded in ``<details>``, per-specialist coverage, files not reviewed,
+and an LLM status footer.
+
+Everything that comes from the pull request (paths, messages quoting code,
+titles Claude wrote) is escaped, so a hostile file name or policy name cannot
+close a table, open an HTML tag or ping a user.  The comment stays under
+GitHub's 65,536-character limit: when findings do not fit, the lowest ones are
+replaced by a count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agents.findings import Finding, Severity, SuppressedFinding
+from pipeline.render.links import BlobLinks
+from pipeline.report import Review, ReviewStats
+
+STICKY_MARKER = "<!-- architect-review:sticky -->"
+"""Hidden line the GitHub publisher looks for to update its comment instead of adding one."""
+
+GITHUB_COMMENT_LIMIT = 65536
+
+MAX_LISTED_PATHS = 50
+"""Files-not-reviewed and suppressed lists longer than this are cut with a count."""
+
+_OMISSION_RESERVE = 400
+"""Room kept for the "N more findings not shown" line."""
+
+MAX_TEXT_CHARS = 2000
+"""Longest message, fix or summary shown: one finding cannot crowd out the rest."""
+
+_VERDICT_HEADLINE = {
+    "request_changes": "🔴 Changes requested",
+    "comment": "🟡 Comments",
+    "approve": "🟢 No blocking problems",
+}
+
+_SEVERITY_LABEL = {
+    Severity.CRITICAL: "Critical",
+    Severity.HIGH: "High",
+    Severity.MEDIUM: "Medium",
+    Severity.LOW: "Low",
+    Severity.INFO: "Info",
+}
+
+_SEVERITY_ICON = {
+    Severity.CRITICAL: "⛔",
+    Severity.HIGH: "🔴",
+    Severity.MEDIUM: "🟠",
+    Severity.LOW: "🟡",
+    Severity.INFO: "ℹ️",
+}
+
+_BACKSLASHED = frozenset("\\`*_{}[]()#+!|~=")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", '"': "&quot;"}
+
+
+def escape(text: str) -> str:
+    """Untrusted text made inert in Markdown and HTML, on one line.
+
+    Markdown punctuation is backslash-escaped, ``& < > "`` become entities,
+    ``@`` becomes ``&#64;`` (no mentions), control characters (terminal escape
+    codes included) are dropped, and line breaks become ``<br>``.
+    """
+    out: list[str] = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\n":
+            out.append("<br>")
+        elif ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch in _BACKSLASHED:
+            out.append("\\" + ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0:
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def rich(text: str) -> str:
+    """Like :func:`escape`, but ```code``` spans of the text are kept as monospace.
+
+    The code becomes ``<code>…</code>`` around *escaped* text, so whatever it
+    quotes from the PR is still inert.
+    """
+    out: list[str] = []
+    last = 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(f"<code>{escape(m.group(1))}</code>")
+        last = m.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def _where(f: Finding, links: BlobLinks | None) -> str:
+    label = escape(f.path if f.line is None else f"{f.path}:{f.line}")
+    if links is None:
+        return label
+    return f"[{label}]({links.url(f.path, f.line, f.end_line)})"
+
+
+def _clip(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_finding(f: Finding, links: BlobLinks | None) -> str:
+    """One finding as a list item (title, place, origin, message, fix)."""
+    origin = escape(f.rule) if f.rule else "Claude"
+    head = f"- **{escape(_clip(f.title, 200))}** · {_where(f, links)} · `{f.specialist}` · {origin}"
+    if f.source == "llm" and f.confidence is not None:
+        head += f" (confidence {f.confidence:.0%})"
+    lines = [head]
+    if f.message:
+        lines.append(f"  {rich(_clip(f.message))}")
+    if f.help:
+        lines.append(f"  *Fix:* {rich(_clip(f.help))}")
+    return "  \n".join(lines) + "\n"
+
+
+def _count_table(review: Review) -> str:
+    counts = review.counts()
+    rows = ["| Severity | Findings |", "| --- | ---: |"]
+    for sev in Severity:
+        rows.append(f"| {_SEVERITY_ICON[sev]} {_SEVERITY_LABEL[sev]} | {counts[sev]} |")
+    return "\n".join(rows) + "\n"
+
+
+def _suppressed_block(suppressed: Sequence[SuppressedFinding], links: BlobLinks | None) -> str:
+    if not suppressed:
+        return ""
+    items = []
+    for s in suppressed[:MAX_LISTED_PATHS]:
+        f = s.finding
+        rule = escape(f.rule) if f.rule else "Claude"
+        items.append(
+            f"- {rule} **{escape(f.title)}** · {_where(f, links)} · reason: {escape(s.reason)}"
+        )
+    if len(suppressed) > MAX_LISTED_PATHS:
+        items.append(f"- … and {len(suppressed) - MAX_LISTED_PATHS} more")
+    return (
+        f"<details><summary>Suppressed findings ({len(suppressed)})</summary>\n\n"
+        + "\n".join(items)
+        + "\n\n</details>\n"
+    )
+
+
+def _coverage(stats: ReviewStats) -> str:
+    if not stats.specialists:
+        return "**Coverage:** no file was routed to a specialist.\n"
+    parts = []
+    for name, s in stats.specialists.items():
+        files = len(s.files)
+        part = (
+            f"`{name}` {files} file{'s' if files != 1 else ''}, "
+            f"{s.findings} finding{'s' if s.findings != 1 else ''}, {s.seconds:.2f} s"
+        )
+        if s.error:
+            part += f" — **failed:** {escape(s.error)}"
+        if s.llm_error:
+            part += f" — LLM review unavailable: {escape(s.llm_error)}"
+        parts.append(part)
+    lines = ["**Coverage:** " + " · ".join(parts)]
+    notes = [(f"`{name}`", escape(n)) for name, s in stats.specialists.items() for n in s.notes]
+    notes += [
+        (escape(path), escape(n))
+        for path, file_notes in stats.file_notes.items()
+        if path not in stats.skipped
+        for n in file_notes
+    ]
+    if notes:
+        shown = [f"- {where}: {note}" for where, note in notes[:MAX_LISTED_PATHS]]
+        if len(notes) > MAX_LISTED_PATHS:
+            shown.append(f"- … and {len(notes) - MAX_LISTED_PATHS} more notes")
+        lines.append(
+            f"<details><summary>Notes ({len(notes)})</summary>\n\n"
+            + "\n".join(shown)
+            + "\n\n</details>"
+        )
+    return "\n\n".join(lines) + "\n"
+
+
+def _not_reviewed(stats: ReviewStats) -> str:
+    entries = [(p, r) for p, r in stats.skipped.items()]
+    entries += [(p, "no specialist covers this file type") for p in stats.unrouted]
+    if not entries:
+        return ""
+    items = [f"- {escape(p)} — {escape(r)}" for p, r in entries[:MAX_LISTED_PATHS]]
+    if len(entries) > MAX_LISTED_PATHS:
+        items.append(f"- … and {len(entries) - MAX_LISTED_PATHS} more")
+    return (
+        f"<details><summary>Files not reviewed ({len(entries)})</summary>\n\n"
+        + "\n".join(items)
+        + "\n\n</details>\n"
+    )
+
+
+def _footer(stats: ReviewStats) -> str:
+    parts = [f"Mode: {escape(stats.llm_status)}"]
+    u = stats.llm_usage
+    if u.requests:
+        parts.append(
+            f"LLM: {u.requests} request{'s' if u.requests != 1 else ''}, "
+            f"{u.input_tokens:,} tokens in / {u.output_tokens:,} out"
+        )
+    if stats.llm_dropped or stats.llm_merged:
+        parts.append(
+            f"{stats.llm_dropped} LLM finding(s) dropped by verification, "
+            f"{stats.llm_merged} merged into rule findings"
+        )
+    if stats.llm_unreviewed:
+        parts.append(f"{len(stats.llm_unreviewed)} file(s) not reviewed by the LLM")
+    parts.append(f"{stats.files_seen} changed file(s), {stats.seconds:.2f} s")
+    return "<sub>" + " · ".join(parts) + "</sub>\n"
+
+
+def _omission(omitted: Sequence[Finding]) -> str:
+    counts = dict.fromkeys(Severity, 0)
+    for f in omitted:
+        counts[f.severity] += 1
+    detail = ", ".join(f"{n} {_SEVERITY_LABEL[s].lower()}" for s, n in counts.items() if n)
+    return (
+        f"\n**{len(omitted)} more finding(s) not shown** ({detail}): the comment would exceed "
+        "GitHub's size limit. Run `architect-review review --format json` for the full list.\n"
+    )
+
+
+def render_markdown(
+    review: Review, *, links: BlobLinks | None = None, max_chars: int = GITHUB_COMMENT_LIMIT
+) -> str:
+    """The review comment, at most ``max_chars`` characters long."""
+    links = links or review.links
+    headline = _VERDICT_HEADLINE.get(review.verdict, escape(review.verdict))
+    failed = [name for name, s in review.stats.specialists.items() if s.error]
+    if failed:
+        headline += f" (incomplete: {', '.join(failed)} failed)"
+    head = (
+        f"{STICKY_MARKER}\n## Architect review: {headline}\n\n"
+        f"{escape(_clip(review.summary))}\n\n{_count_table(review)}\n"
+    )
+    errors = review.stats.errors
+    if errors:
+        head += (
+            "> [!WARNING]\n> Some checks did not run, so this review is incomplete: "
+            + "; ".join(escape(e) for e in errors)
+            + "\n\n"
+        )
+    tail_parts = [
+        _suppressed_block(review.suppressed, links),
+        _coverage(review.stats),
+        _not_reviewed(review.stats),
+        "---\n" + _footer(review.stats),
+    ]
+    tail = "\n" + "\n".join(p for p in tail_parts if p)
+
+    budget = max_chars - len(head) - len(tail) - _OMISSION_RESERVE
+    body: list[str] = []
+    used = 0
+    current: Severity | None = None
+    counts = review.counts()
+    shown = 0
+    for f in review.findings:
+        chunk = ""
+        if f.severity is not current:
+            chunk += f"\n### {_SEVERITY_ICON[f.severity]} {_SEVERITY_LABEL[f.severity]} "
+            chunk += f"({counts[f.severity]})\n\n"
+        chunk += render_finding(f, links)
+        if used + len(chunk) > budget:
+            break
+        body.append(chunk)
+        used += len(chunk)
+        current = f.severity
+        shown += 1
+    omitted = review.findings[shown:]
+    text = head + "".join(body) + (_omission(omitted) if omitted else "") + tail
+    if len(text) > max_chars:
+        # Only reachable with a tiny max_chars: keep the marker and headline, cut the rest.
+        note = "\n\n*(comment truncated)*\n"
+        text = text[: max(0, max_chars - len(note))] + note
+        text = text[:max_chars]
+    return text

@@ -1,0 +1,1 @@
+"""Tests of the review pipeline: diff, routing, graph, architect, rendering, CLI."""

@@ -1,0 +1,44 @@
+"""Secret detection: what counts as a secret, and what does not."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from agents.findings import Severity
+from agents.rls_security.secrets import find_secrets
+
+
+def jwt(payload: dict[str, str]) -> str:
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJlc2ln"
+
+
+def test_service_role_jwt_is_critical_and_anon_key_is_ignored() -> None:
+    text = f"a = '{jwt({'role': 'service_role'})}'\nb = '{jwt({'role': 'anon'})}'\n"
+    found = find_secrets(text)
+    assert [(s.line, s.severity) for s in found] == [(1, Severity.CRITICAL)]
+
+
+def test_only_requested_lines_are_scanned() -> None:
+    text = "x\nkey = 'sk_live_abcdefghijklmnopqrstuvwx'\n"
+    assert find_secrets(text, frozenset({1})) == []
+    assert [s.line for s in find_secrets(text, frozenset({2}))] == [2]
+
+
+def test_connection_strings() -> None:
+    assert find_secrets("postgresql://postgres:s3cr3t-Pa55@db.abc.supabase.co:5432/postgres")
+    assert not find_secrets("postgresql://postgres:postgres@localhost:54322/postgres")
+    assert not find_secrets(
+        "postgresql://postgres:[YOUR-PASSWORD]@db.abc.supabase.co:5432/postgres"
+    )
+
+
+def test_password_literals_in_sql() -> None:
+    assert find_secrets("create role reporter login password 'Tr0ub4dor&3';")
+    assert find_secrets(
+        "create user mapping for postgres server s options (user 'u', password 'hunter22');"
+    )
+    assert not find_secrets("create role reporter login password 'changeme';")

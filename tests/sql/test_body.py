@@ -1,0 +1,47 @@
+"""Function bodies: SQL and plpgsql statements mapped to file lines."""
+
+from __future__ import annotations
+
+from agents.sql.body import body_sql
+from agents.sql.parse import parse_sql
+from agents.sql.replay import builtin_catalog, replay
+
+PLPGSQL = """create function public.spend(amount int) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if amount <= 0 then
+    raise exception 'no';
+  end if;
+  update public.balances
+     set balance = balance - amount
+   where user_id = (select auth.uid());
+end;
+$$;
+"""
+
+
+def test_plpgsql_statements_and_expressions_have_file_lines() -> None:
+    cat = builtin_catalog()
+    replay(cat, parse_sql("m.sql", PLPGSQL))
+    body = body_sql(cat.functions[("public", "spend")])
+    assert body is not None
+    kinds = [(s.line, s.is_expression, next(iter(s.node))) for s in body.statements]
+    assert (5, True, "SelectStmt") in kinds  # the IF condition
+    assert (8, False, "UpdateStmt") in kinds
+    update = next(s for s in body.statements if "UpdateStmt" in s.node)
+    target = update.node["UpdateStmt"]["targetList"][0]["ResTarget"]["val"]
+    assert update.line_of(target) == 9
+
+
+def test_sql_body_and_opaque_languages() -> None:
+    cat = builtin_catalog()
+    sql = (
+        "create function a() returns int language sql\nas $$\n  select 1;\n  select 2\n$$;\n"
+        "create function b() returns int language plv8 as $$ return 1 $$;\n"
+    )
+    replay(cat, parse_sql("m.sql", sql))
+    body = body_sql(cat.functions[("public", "a")])
+    assert body is not None and len(body.statements) == 2
+    assert body.statements[1].line_of(body.statements[1].node) == 4
+    assert body_sql(cat.functions[("public", "b")]) is None

@@ -14,7 +14,12 @@ import tree_sitter as ts
 
 from agents.changes import Workspace
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel, is_async_function
+from agents.ts.model import (
+    FUNCTION_TYPES,
+    EdgeFunctionModel,
+    echoes_first_argument,
+    is_async_function,
+)
 from agents.ts.parse import (
     arguments,
     chain_methods,
@@ -189,10 +194,14 @@ def is_error_name(name: str, known: set[str], benign: set[str] | None = None) ->
 
 
 def response_builders(model: EdgeFunctionModel) -> set[str]:
-    """Local functions that build and return a Response (``json(body, status)`` helpers)."""
-    builders: set[str] = set()
+    """Functions that answer their first argument (``json(body, status)`` helpers).
+
+    Local ones, and ones imported from ``_shared`` (``jsonResponse``); not
+    helpers that answer a fixed message (``handleError(err)``).
+    """
+    builders: set[str] = set(model.imported_response_builders)
     for name, fn in model.local_functions.items():
-        if model.responses(fn):
+        if echoes_first_argument(model, fn):
             builders.add(name)
     return builders
 
@@ -204,7 +213,7 @@ def response_bodies(model: EdgeFunctionModel) -> Iterator[tuple[ts.Node, ts.Node
     calls of local helpers that build responses (``json({ error }, 500)``).
     """
     builders = response_builders(model)
-    helper_nodes = [model.local_functions[b] for b in builders]
+    helper_nodes = [model.local_functions[b] for b in builders if b in model.local_functions]
     for site in model.responses():
         inside_helper = any(
             h.start_byte <= site.node.start_byte and site.node.end_byte <= h.end_byte

@@ -14,6 +14,7 @@ from typing import Any
 
 from agents.sql.ast import (
     IDENTITY_FUNCTIONS,
+    column_names,
     func_calls,
     is_constant_true,
     is_jwt_setting_call,
@@ -150,6 +151,22 @@ def publicly_readable(cat: Catalog, table: QualName) -> bool:
         and any(r in ("public", "anon", "authenticated") for r in p.roles)
         for p in cat.policies_on(table)
     )
+
+
+def widens_owner_scoped_reads(cat: Catalog, policy: Policy) -> bool:
+    """True when another permissive SELECT policy on the same table shows each user
+    only their own rows (``owner_id = auth.uid()``): a broad read policy next to it
+    opens rows the schema treats as private."""
+    for other in cat.policies_on(policy.table):
+        if other is policy or other.name == policy.name or not other.permissive:
+            continue
+        if other.command not in ("select", "all") or other.using is None:
+            continue
+        if references_identity(other.using) and any(
+            OWNER_COLUMN.match(c) for c in column_names(other.using)
+        ):
+            return True
+    return False
 
 
 def api_exposed_table(cat: Catalog, name: QualName) -> set[str]:

@@ -4,13 +4,17 @@ A B-tree index serves a lookup on column ``c`` only when ``c`` is its *leading*
 column (or, for several columns, when they are its leading prefix).  Primary
 keys and UNIQUE constraints build such an index implicitly, so they count.
 Partial indexes cover only the rows matching their predicate: they serve a
-policy filter that repeats the predicate, never a foreign-key check.
+policy filter that repeats the predicate, and a foreign-key check only when the
+predicate is just ``<key column> IS NOT NULL`` (the check looks up non-null
+values, so the planner proves the predicate).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from agents.sql.ast import column_names
 from agents.sql.model import Catalog, Index, QualName
 
 MANAGED_SCHEMAS = frozenset(
@@ -59,6 +63,49 @@ def key_column_lists(
     return keys
 
 
+def _not_null_columns(pred: Any) -> set[str] | None:
+    """Columns of a predicate made only of ``col IS NOT NULL`` tests joined by AND, else None."""
+    if not isinstance(pred, dict) or len(pred) != 1:
+        return None
+    [(kind, fields)] = pred.items()
+    if not isinstance(fields, dict):
+        return None
+    if kind == "NullTest" and fields.get("nulltesttype") == "IS_NOT_NULL":
+        arg = fields.get("arg")
+        if isinstance(arg, dict) and "ColumnRef" in arg:
+            return set(column_names(arg))
+        return None
+    if kind == "BoolExpr" and fields.get("boolop") == "AND_EXPR":
+        out: set[str] = set()
+        for item in fields.get("args") or []:
+            cols = _not_null_columns(item)
+            if cols is None:
+                return None
+            out |= cols
+        return out
+    return None
+
+
+def not_null_partial_keys(
+    catalog: Catalog,
+    table: QualName,
+    columns: Sequence[str],
+    grouped: dict[QualName, list[Index]] | None = None,
+) -> list[tuple[str | None, ...]]:
+    """Keys of partial B-tree indexes whose predicate only says some of ``columns`` are not
+    null: a lookup by equality on ``columns`` implies the predicate, so they serve it."""
+    wanted = set(columns)
+    indexes = grouped.get(table, []) if grouped is not None else catalog.indexes_on(table)
+    keys: list[tuple[str | None, ...]] = []
+    for index in indexes:
+        if not index.partial or index.method not in ("btree", "hash"):
+            continue
+        cols = _not_null_columns(index.where)
+        if cols and cols <= wanted:
+            keys.append(tuple(index.columns))
+    return keys
+
+
 def is_covered(
     catalog: Catalog,
     table: QualName,
@@ -75,4 +122,6 @@ def is_covered(
     wanted = set(columns)
     n = len(wanted)
     keys = key_column_lists(catalog, table, grouped, include_partial)
+    if not include_partial:
+        keys += not_null_partial_keys(catalog, table, columns, grouped)
     return any(len(k) >= n and set(k[:n]) == wanted for k in keys)

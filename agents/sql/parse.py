@@ -129,15 +129,23 @@ def first_location(node: Any) -> int | None:
 
 
 def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
-    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key[:1].isupper() and isinstance(value, dict):
+    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value.
+
+    Depth first, in document order.  Iterative with an explicit stack: nested
+    ``yield from`` generators cost a frame per level for every node yielded,
+    and rules walk every policy and function body, so this is the hot loop of
+    a large review.
+    """
+    stack: list[tuple[Any, Any]] = [(None, node)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        key, value = pop()
+        if isinstance(value, dict):
+            if key is not None and key[:1].isupper():
                 yield key, value
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
+            push(reversed(value.items()))
+        elif isinstance(value, list):
+            push((None, item) for item in reversed(value))
 
 
 def parse_sql(path: str, text: str) -> ParsedSql:

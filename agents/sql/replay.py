@@ -1038,6 +1038,9 @@ def _h_update(r: _Replayer, node: AstNode) -> None:
         if target_id is None or bucket.id == target_id:
             bucket.public = new_public
             bucket.origin = r.origin()
+    if new_public and target_id is not None and str(target_id) not in r.cat.buckets:
+        # a bucket made in the dashboard (or by the CLI's config) and opened up here
+        r.cat.buckets[str(target_id)] = Bucket(id=str(target_id), public=True, origin=r.origin())
 
 
 _HANDLERS: dict[str, Callable[[_Replayer, AstNode], None]] = {

@@ -117,6 +117,8 @@ class EdgeFunctionModel:
     """Imported ``_shared`` module texts, by resolved path."""
     imported_async: set[str] = field(default_factory=set)
     """Local names of ``async`` functions imported from relative modules (``_shared``)."""
+    imported_response_builders: set[str] = field(default_factory=set)
+    """Local names of functions imported from relative modules that build a Response."""
     _call_names: dict[int, str] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ queries
@@ -180,13 +182,45 @@ class EdgeFunctionModel:
             if name.endswith("headers.get"):
                 args = arguments(call)
                 key = string_value(args[0]) if args else None
-                if key and SIGNATURE_HINTS.search(key):
+                if key and SIGNATURE_HINTS.search(key) and self._header_checked(call):
                     return True
         if self._compares_with_secret():
             return True
         return any(
             self.name_of(c) in ("crypto.subtle.verify", "crypto.subtle.sign") for c in self.calls()
         )
+
+    def _header_checked(self, read: ts.Node) -> bool:
+        """Whether a signature/secret header's value is used beyond a presence check.
+
+        ``if (!signature) return 400`` and then parsing the body unverified
+        authenticates nobody; passing the value to a verifier, comparing it
+        with something or parsing it (``sig.split(",")``) is given the benefit
+        of the doubt.
+        """
+        uses: list[ts.Node] = [read]
+        parent = read.parent
+        while parent is not None and parent.type in (
+            "non_null_expression",
+            "parenthesized_expression",
+            "as_expression",
+            "binary_expression",
+        ):
+            if parent.type == "binary_expression" and node_text(
+                parent.child_by_field_name("operator")
+            ) not in ("??", "||"):
+                break
+            parent = parent.parent
+        if parent is not None and parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+            if target is not None and target.type == "identifier":
+                name = node_text(target)
+                uses = [
+                    n
+                    for n in self.parsed.of_type("identifier")
+                    if node_text(n) == name and n != target
+                ]
+        return any(not _presence_check(use) for use in uses)
 
     def _compares_with_secret(self) -> bool:
         """``req.headers.get(...) === Deno.env.get("CRON_SECRET")`` and the like."""
@@ -424,6 +458,7 @@ def build_model(
     _find_entry(model)
     _collect_clients(model)
     _collect_cors(model, read_shared)
+    _collect_indirect_clients(model)
     _collect_taint(model)
     return model
 
@@ -436,6 +471,34 @@ def is_module_scope(node: ts.Node) -> bool:
             return False
         current = current.parent
     return True
+
+
+_NULLISH = frozenset({"null", "undefined"})
+
+
+def _presence_check(use: ts.Node) -> bool:
+    """``!sig``, ``sig == null``, ``if (sig)``, ``sig ? … : …`` and the like."""
+    node = use
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression"):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    operator = node_text(parent.child_by_field_name("operator"))
+    if parent.type == "unary_expression" and operator == "!":
+        return True
+    if parent.type == "binary_expression":
+        if operator in ("&&", "||"):
+            return True
+        if operator in ("===", "!==", "==", "!="):
+            other = parent.child_by_field_name("right")
+            if other is not None and other.start_byte == node.start_byte:
+                other = parent.child_by_field_name("left")
+            return other is not None and (other.type in _NULLISH or node_text(other) in _NULLISH)
+        return False
+    if parent.type in ("if_statement", "while_statement"):
+        return True
+    return parent.type == "ternary_expression" and parent.child_by_field_name("condition") == node
 
 
 def is_async_function(node: ts.Node) -> bool:
@@ -560,6 +623,142 @@ def _collect_clients(model: EdgeFunctionModel) -> None:
                 module_scope=is_module_scope(call),
             )
         )
+
+
+def echoes_first_argument(model: EdgeFunctionModel, fn: ts.Node) -> bool:
+    """Whether ``fn`` builds a Response whose body uses its first parameter.
+
+    ``json(body, status)`` does; ``handleError(err)`` answering a fixed
+    message does not, so ``handleError(error)`` sends nothing of ``error``.
+    """
+    sites = model.responses(fn)
+    params = fn.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_children else None
+    if first is None:
+        first = fn.child_by_field_name("parameter")
+    pattern = (first.child_by_field_name("pattern") or first) if first is not None else None
+    if pattern is None or pattern.type != "identifier":
+        return bool(sites)  # cannot tell what flows where: assume it answers its input
+    name = node_text(pattern)
+    return any(
+        site.body is not None
+        and any(n.type == "identifier" and node_text(n) == name for n in walk(site.body))
+        for site in sites
+    )
+
+
+ClientShape = tuple[KeyKind, bool]
+"""(key kind, forwards the caller's Authorization) of a client a helper makes."""
+
+
+@dataclass(frozen=True)
+class _SharedExports:
+    """What a ``_shared`` module offers: client instances, client factories, response helpers."""
+
+    instances: dict[str, ClientShape]
+    factories: dict[str, ClientShape]
+    response_builders: frozenset[str]
+
+
+def _client_factories(model: EdgeFunctionModel) -> dict[str, ClientShape]:
+    """Functions of ``model`` that create (or return) a Supabase client, with its shape.
+
+    ``function createSupabaseClient(req) { return createClient(url, anonKey, {...}) }``
+    or ``const getAdmin = () => admin``.  A function creating clients of
+    different kinds is left out (which one it returns depends on its arguments).
+    """
+    factories: dict[str, ClientShape] = {}
+    instances = {c.name: (c.key, c.forwards_caller_auth) for c in model.clients if c.name}
+    for fname, fn in model.local_functions.items():
+        shapes = {
+            (c.key, c.forwards_caller_auth)
+            for c in model.clients
+            if fn.start_byte <= c.call.start_byte and c.call.end_byte <= fn.end_byte
+        }
+        if not shapes:
+            for returned in _returned_expressions(fn):
+                ret = unwrap(returned)
+                if ret is not None and ret.type == "identifier" and node_text(ret) in instances:
+                    shapes.add(instances[node_text(ret)])
+        if len(shapes) == 1:
+            factories[fname] = next(iter(shapes))
+    return factories
+
+
+@lru_cache(maxsize=64)
+def _shared_exports(path: str, text: str) -> _SharedExports:
+    """Memoised on (path, text), like ``_async_exports``."""
+    shared = build_model(parse_ts(path, text))
+    instances = {
+        c.name: (c.key, c.forwards_caller_auth) for c in shared.clients if c.name and c.module_scope
+    }
+    builders = frozenset(
+        name for name, fn in shared.local_functions.items() if echoes_first_argument(shared, fn)
+    )
+    return _SharedExports(instances, _client_factories(shared), builders)
+
+
+def _collect_indirect_clients(model: EdgeFunctionModel) -> None:
+    """Clients made by helper functions (local or ``_shared``) or imported ready-made.
+
+    ``const supabase = createSupabaseClient(req)`` and
+    ``import { supabaseAdmin } from "../_shared/admin.ts"`` are Supabase
+    clients as much as a direct ``createClient`` call.
+    """
+    factories = _client_factories(model)
+    instances: dict[str, tuple[ts.Node, ClientShape]] = {}
+    base_dir = posixpath.dirname(model.parsed.path)
+    for imp in model.parsed.of_type("import_statement"):
+        source = string_value(imp.child_by_field_name("source")) or ""
+        if not source.startswith("."):
+            continue
+        resolved = posixpath.normpath(posixpath.join(base_dir, source))
+        text = model.shared_texts.get(resolved)
+        if text is None:
+            continue
+        exports = _shared_exports(resolved, text)
+        for spec in walk(imp):
+            if spec.type != "import_specifier":
+                continue
+            original = node_text(spec.child_by_field_name("name"))
+            local = node_text(spec.child_by_field_name("alias") or spec.child_by_field_name("name"))
+            if original in exports.factories:
+                factories.setdefault(local, exports.factories[original])
+            if original in exports.instances:
+                instances[local] = (spec, exports.instances[original])
+            if original in exports.response_builders:
+                model.imported_response_builders.add(local)
+    known = {c.name for c in model.clients if c.name}
+    for local, (spec, (key, forwards)) in instances.items():
+        if local not in known:
+            model.clients.append(SupabaseClient(local, spec, key, forwards, module_scope=True))
+            known.add(local)
+    if not factories:
+        return
+    for node in model.parsed.of_type("variable_declarator", "assignment_expression"):
+        if node.type == "variable_declarator":
+            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        else:
+            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        value = unwrap(value)
+        if value is not None and value.type == "await_expression":
+            value = unwrap(value.named_children[0] if value.named_children else None)
+        target = unwrap(target)
+        if (
+            target is None
+            or target.type != "identifier"
+            or value is None
+            or value.type != "call_expression"
+        ):
+            continue
+        shape = factories.get(model.name_of(value))
+        name = node_text(target)
+        if shape is None or name in known:
+            continue
+        model.clients.append(
+            SupabaseClient(name, value, shape[0], shape[1], module_scope=is_module_scope(value))
+        )
+        known.add(name)
 
 
 def _collect_cors(

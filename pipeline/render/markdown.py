@@ -58,16 +58,21 @@ _SEVERITY_ICON = {
     Severity.INFO: "ℹ️",
 }
 
-_BACKSLASHED = frozenset("\\`*_{}[]()#+!|~=")
+# Only what can start markup in the middle of a line: links and images need
+# ``[``, emphasis ``*``/``_``, code spans a backtick, tables ``|``, strike ``~``.
+# Escaping more (parentheses, ``#``, ``+``) keeps nothing safer and makes the
+# comment hard to read in a terminal or a step summary.
+_BACKSLASHED = frozenset("\\`*_[]|~")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", '"': "&quot;"}
 
 
 def escape(text: str) -> str:
     """Untrusted text made inert in Markdown and HTML, on one line.
 
-    Markdown punctuation is backslash-escaped, ``& < > "`` become entities,
-    ``@`` becomes ``&#64;`` (no mentions), control characters (terminal escape
-    codes included) are dropped, and line breaks become ``<br>``.
+    Markdown punctuation that can open markup mid-line is backslash-escaped,
+    ``& < > "`` become entities, ``@`` becomes ``&#64;`` (no mentions), control
+    characters (terminal escape codes included) are dropped, and line breaks
+    become ``<br>``.
     """
     out: list[str] = []
     for ch in text.replace("\r\n", "\n"):

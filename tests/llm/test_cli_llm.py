@@ -114,7 +114,6 @@ def test_cli_overloaded_api_gives_rules_only_markdown_with_the_notice(
     with FakeServer(answer) as server:
         done = run_cli(server, monkeypatch, capsys)
     assert done.returncode == 0, done.stderr
-    # The renderer escapes Markdown: "(HTTP 529)" comes out as "\\(HTTP 529\\)".
-    assert "LLM review unavailable: API overloaded \\(HTTP 529\\)" in done.stdout
+    assert "LLM review unavailable: API overloaded (HTTP 529)" in done.stdout
     assert "Missing cors preflight" in done.stdout or "CORS" in done.stdout
     assert KEY not in done.stdout + done.stderr

@@ -235,6 +235,27 @@ def test_set_not_null_is_skipped_when_a_check_already_proves_it() -> None:
     assert codes(bare) == [("MIG008", 2)]
 
 
+def test_set_not_null_after_a_check_validated_earlier_in_the_pr_is_quiet() -> None:
+    add = "alter table public.orders add constraint note_nn check (note is not null) not valid;\n"
+    validate = "alter table public.orders validate constraint note_nn;\n"
+    set_nn = "alter table public.orders alter column note set not null;\n"
+    # validated in a later file, then SET NOT NULL in that same file: no scan
+    out = review({BASE: ORDERS}, {HEAD: add, HEAD2: validate + set_nn})
+    assert "MIG008" not in [r for r, _ in codes(out)]
+    # NOT VALID and never validated: the check proves nothing, SET NOT NULL still scans
+    unvalidated = review({BASE: ORDERS}, {HEAD: add, HEAD2: set_nn})
+    assert ("MIG008", 1) in codes(unvalidated)
+    # SET NOT NULL before the check is validated still scans
+    early = review({BASE: ORDERS}, {HEAD: add + set_nn, HEAD2: validate})
+    assert ("MIG008", 2) in codes(early)
+    # a check on another column proves nothing
+    other = review(
+        {BASE: ORDERS},
+        {HEAD: add.replace("(note is", "(name is"), HEAD2: validate + set_nn},
+    )
+    assert ("MIG008", 2) in codes(other)
+
+
 def test_rename_names_the_code_that_still_uses_the_old_column() -> None:
     fn = "supabase/functions/report/index.ts"
     code = "const { data } = await supabase.from('orders').select('id, note');\n"
@@ -247,11 +268,21 @@ def test_rename_names_the_code_that_still_uses_the_old_column() -> None:
     assert fn in finding.message
 
 
-def test_dropping_a_column_no_code_mentions_is_low() -> None:
+def test_dropping_a_column_no_code_mentions_is_only_a_note() -> None:
     fn = "supabase/functions/report/index.ts"
     out = review(
         {BASE: ORDERS, fn: "await supabase.from('orders').select('id');\n"},
         {HEAD: "alter table public.orders drop column note;\n"},
+    )
+    assert [f.rule for f in out.findings if f.severity != Severity.INFO] == []
+    assert "MIG011" in [f.rule for f in out.findings]
+
+
+def test_renaming_a_column_no_code_mentions_is_low() -> None:
+    fn = "supabase/functions/report/index.ts"
+    out = review(
+        {BASE: ORDERS, fn: "await supabase.from('orders').select('id');\n"},
+        {HEAD: "alter table public.orders rename column note to remark;\n"},
     )
     assert [(f.rule, f.severity) for f in out.findings if f.severity != Severity.INFO] == [
         ("MIG011", Severity.LOW)
@@ -463,3 +494,109 @@ create policy "mods read" on public.posts for select to authenticated
     out = review({BASE: base}, {HEAD: head})
     assert codes(out) == [("PERF001", 2), ("PERF001", 6)]
     assert "(select public.has_role(…))" in out.findings[1].help
+
+
+def test_integer_key_is_reported_only_when_a_counter_fills_it() -> None:
+    def key(column: str) -> list[tuple[str, int]]:
+        return codes(review({}, {HEAD: f"create table public.t (\n  {column},\n  x text\n);\n"}))
+
+    assert key("id serial primary key") == [("PERF009", 2)]
+    assert key("id integer generated always as identity primary key") == [("PERF009", 2)]
+    assert key("id int primary key default nextval('t_id_seq')") == [("PERF009", 2)]
+    # hand-assigned keys (fixed catalogues, external ids) do not grow with traffic
+    assert key("id integer primary key") == []
+
+
+def test_partial_index_on_not_null_rows_serves_the_foreign_key() -> None:
+    table = (
+        "create table public.t (\n  id uuid primary key,\n"
+        "  parent_id uuid references public.t (id),\n  deleted_at timestamptz\n);\n"
+    )
+    not_null = "create index t_parent_idx on public.t (parent_id) where parent_id is not null;\n"
+    assert codes(review({}, {HEAD: table + not_null})) == []
+    other = "create index t_parent_idx on public.t (parent_id) where deleted_at is null;\n"
+    assert codes(review({}, {HEAD: table + other})) == [("PERF003", 3)]
+
+
+def test_rls_without_policies_follows_who_uses_the_table() -> None:
+    base = "create table public.jobs (id bigint generated always as identity primary key);\n"
+    enable = "alter table public.jobs enable row level security;\n"
+    browser = "src/lib/jobs.ts"
+    worker = "supabase/functions/worker/index.ts"
+    read = "await client.from('jobs').select('id');\n"
+    admin = "const client = createClient(url, Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')!);\n"
+
+    def severities(extra: dict[str, str], head: str = enable) -> list[tuple[str, Severity]]:
+        out = review({BASE: base, **extra}, {HEAD: head})
+        return [(f.rule or "", f.severity) for f in out.findings if f.rule == "MIG010"]
+
+    # a browser client reads it: deny-all outage, the file is named
+    out = review({BASE: base, browser: read}, {HEAD: enable})
+    [finding] = [f for f in out.findings if f.rule == "MIG010"]
+    assert finding.severity is Severity.MEDIUM and browser in finding.message
+    # only service-role code uses it: RLS changes nothing for it
+    assert severities({worker: admin + read}) == [("MIG010", Severity.INFO)]
+    # code exists but none mentions the table
+    assert severities({browser: "export const x = 1;\n"}) == [("MIG010", Severity.LOW)]
+    # the author says it is on purpose
+    intent = "-- No policies: only the service role reads jobs.\n" + enable
+    assert severities({browser: read}, intent) == [("MIG010", Severity.INFO)]
+    # no application code in the repository at all: keep the default
+    assert severities({}) == [("MIG010", Severity.MEDIUM)]
+
+
+def test_add_column_with_references_is_not_a_validation_scan() -> None:
+    # PostgreSQL skips validating the foreign key of a column added in the same
+    # statement (all NULL): only the missing index is worth a note
+    coupons = "create table public.coupons (id bigint primary key);\n"
+    add = (
+        "alter table public.orders\n  add column coupon_id bigint references public.coupons (id);\n"
+    )
+    out = review({BASE: ORDERS + coupons}, {HEAD: add})
+    assert "MIG004" not in [r for r, _ in codes(out)]
+
+
+def test_policy_helper_body_filter_needs_an_index_too() -> None:
+    base = (
+        "create table public.docs (id bigint primary key, team_id uuid not null);\n"
+        "create index docs_team_id_idx on public.docs (team_id);\n"
+        "create table public.members (team_id uuid not null, user_id uuid not null,\n"
+        "  primary key (team_id, user_id));\n"
+        "create schema private;\n"
+        "create function private.my_team_ids() returns setof uuid language sql stable\n"
+        "  security definer set search_path = '' as $$\n"
+        "  select team_id from public.members where user_id = (select auth.uid())\n$$;\n"
+    )
+    policy = (
+        "create policy p on public.docs for select to authenticated\n"
+        "  using (team_id in (select private.my_team_ids()));\n"
+    )
+    # members.user_id is second in the primary key: the helper scans members on every query
+    assert codes(review({BASE: base}, {HEAD: policy})) == [("PERF002", 2)]
+    indexed = base + "create index members_user_id_idx on public.members (user_id);\n"
+    assert codes(review({BASE: indexed}, {HEAD: policy})) == []
+
+
+def test_dropping_or_renaming_an_api_function_or_view_still_called_by_code() -> None:
+    base = ORDERS + (
+        "create function public.order_stats() returns bigint language sql stable\n"
+        "  set search_path = '' as $$ select count(*) from public.orders $$;\n"
+        "create view public.order_overview with (security_invoker = true) as\n"
+        "  select id, note from public.orders;\n"
+    )
+    code = {"src/lib/orders.ts": "await supabase.rpc('order_stats');\n"}
+    drop_fn = "drop function public.order_stats();\n"
+    out = review({BASE: base, **code}, {HEAD: drop_fn})
+    [finding] = [f for f in out.findings if f.rule == "MIG011"]
+    assert finding.severity is Severity.MEDIUM and "src/lib/orders.ts" in finding.message
+    # recreated under the same name in the PR: callers keep working
+    recreate = drop_fn + (
+        "create function public.order_stats() returns numeric language sql stable\n"
+        "  set search_path = '' as $$ select count(*) from public.orders $$;\n"
+    )
+    assert "MIG011" not in [r for r, _ in codes(review({BASE: base, **code}, {HEAD: recreate}))]
+    # nobody calls the view: nothing to say
+    rename_view = "alter view public.order_overview rename to orders_overview;\n"
+    assert "MIG011" not in [r for r, _ in codes(review({BASE: base, **code}, {HEAD: rename_view}))]
+    called = {"src/lib/orders.ts": "await supabase.from('order_overview').select('id');\n"}
+    assert ("MIG011", 1) in codes(review({BASE: base, **called}, {HEAD: rename_view}))

@@ -86,9 +86,28 @@ def test_identity_and_signature_checks() -> None:
     jwt = _model("Deno.serve(async () => { await sb.auth.getUser(token); });\n")
     assert jwt.verifies_identity() and jwt.authenticates_caller()
     webhook = _model(
-        "Deno.serve(async (req) => { const s = req.headers.get('stripe-signature'); });\n"
+        "Deno.serve(async (req) => { const s = req.headers.get('stripe-signature');\n"
+        "  const event = await check(await req.text(), s); });\n"
     )
     assert not webhook.verifies_identity() and webhook.authenticates_caller()
+    compared = _model(
+        "Deno.serve(async (req) => {\n"
+        "  if (req.headers.get('x-cron-secret') !== expected) return new Response('');\n"
+        "});\n"
+    )
+    assert compared.authenticates_caller()
+    # reading the signature header only to see that it is there verifies nothing
+    for presence in (
+        "if (!s) return new Response('', { status: 400 });",
+        "if (s == null) return;",
+        "",
+    ):
+        unchecked = _model(
+            "Deno.serve(async (req) => { const s = req.headers.get('stripe-signature') ?? '';\n"
+            f"  {presence}\n"
+            "  const event = JSON.parse(await req.text()); });\n"
+        )
+        assert not unchecked.authenticates_caller(), presence
     none = _model("Deno.serve(async (req) => new Response(await req.text()));\n")
     assert not none.authenticates_caller()
 

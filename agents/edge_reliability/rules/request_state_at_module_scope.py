@@ -13,6 +13,7 @@ from agents.ts.context import TsRuleContext
 from agents.ts.model import EdgeFunctionModel, is_module_scope
 from agents.ts.parse import line_of, node_text, unwrap, walk
 
+_SESSION_SETTERS = frozenset({"auth.setSession", "functions.setAuth", "realtime.setAuth"})
 _REQUEST_DERIVED = re.compile(r"^(user|session|claims|token|jwt|authHeader|authorization)$", re.I)
 
 
@@ -21,7 +22,9 @@ class RequestStateAtModuleScope(EdgeRule):
 
     ## What it does
     Reports a ``createClient(...)`` at module scope whose options forward an
-    ``Authorization`` header (one caller's identity), and module-level ``let``
+    ``Authorization`` header (one caller's identity), a handler that sets
+    the caller's session on a module-scope client (``auth.setSession``,
+    ``functions.setAuth``, ``realtime.setAuth``), and module-level ``let``
     variables the handler overwrites with request data (the request, its
     body, the caller's user or token).
 
@@ -68,6 +71,7 @@ class RequestStateAtModuleScope(EdgeRule):
                 )
         if model.handler is None:
             return
+        yield from self._session_set_on_shared_client(ctx)
         module_lets = _module_lets(model)
         if not module_lets:
             return
@@ -101,6 +105,23 @@ class RequestStateAtModuleScope(EdgeRule):
                     "requests served by the same worker see each other's value.",
                     "Keep per-request values in local `const`s inside the handler.",
                     severity=Severity.MEDIUM,
+                )
+
+    def _session_set_on_shared_client(self, ctx: TsRuleContext) -> Iterator[Finding]:
+        """``supabase.auth.setSession({ access_token })`` on a module-scope client."""
+        model = ctx.model
+        shared = {c.name for c in model.clients if c.module_scope and c.name}
+        for call in model.calls(model.handler):
+            name = model.name_of(call)
+            client, _, method = name.partition(".")
+            if client in shared and method in _SESSION_SETTERS:
+                yield self.finding(
+                    ctx.path,
+                    line_of(call),
+                    f"`{name}` puts this caller's token into the module-level client "
+                    f"`{client}`, which all concurrent requests of this worker share.",
+                    "Create a client per request with the caller's Authorization header, or "
+                    "pass the token to `auth.getUser(token)` without storing it.",
                 )
 
 

@@ -151,6 +151,8 @@ def _sensitive(
         if prop.lower() in CREDENTIAL_NAMES:
             return f"a credential (`{text}`)", Severity.MEDIUM
         return None
+    if req and _all_headers(model, arg, req):
+        return "all request headers (including Authorization)", Severity.MEDIUM
     if arg.type == "call_expression" and req and model.name_of(arg) == f"{req}.headers.get":
         args = arguments(arg)
         key = (string_value(args[0]) if args else "") or ""
@@ -163,3 +165,22 @@ def _sensitive(
                 if found is not None:
                     return found
     return None
+
+
+def _all_headers(model: EdgeFunctionModel, arg: ts.Node, req: str) -> bool:
+    """``req.headers.entries()``, ``[...req.headers]``, ``new Map(req.headers)``."""
+    if arg.type == "call_expression":
+        return model.name_of(arg) in (f"{req}.headers.entries", f"{req}.headers.values")
+    if arg.type == "array":
+        return any(
+            child.type == "spread_element"
+            and node_text(unwrap(child.named_children[0])) == f"{req}.headers"
+            for child in arg.named_children
+            if child.named_children
+        )
+    if arg.type == "new_expression":
+        ctor = node_text(arg.child_by_field_name("constructor"))
+        args = arguments(arg)
+        first = unwrap(args[0]) if args else None
+        return ctor in ("Map", "Headers") and node_text(first) == f"{req}.headers"
+    return False

@@ -132,7 +132,13 @@ def _tainted_identity(
                 key = node.child_by_field_name("key")
                 key_name = (string_value(key) if key is not None else None) or node_text(key)
                 value = node.child_by_field_name("value")
-                if _identity_name(key_name) and _request_identity(model, value):
+                # { user_id: body.x }, profiles .match({ id: body.x }), { id: body.profileId }
+                identity = (
+                    _identity_name(key_name)
+                    or (key_name == "id" and table in USER_TABLES)
+                    or (key_name == "id" and _identity_name(_last_name(value)))
+                )
+                if identity and _request_identity(model, value):
                     return node
             elif node.type == "shorthand_property_identifier":
                 if _identity_name(node_text(node)) and _request_identity(model, node):
@@ -162,3 +168,13 @@ def _table_of(calls: list[ts.Node]) -> str | None:
             args = arguments(link)
             return string_value(args[0]) if args else None
     return None
+
+
+def _last_name(value: ts.Node | None) -> str:
+    """``profileId`` of ``body.profileId``, the name of an identifier, else ''."""
+    value = unwrap(value)
+    if value is None:
+        return ""
+    if value.type == "member_expression":
+        return node_text(value.child_by_field_name("property"))
+    return node_text(value) if value.type == "identifier" else ""

@@ -9,7 +9,7 @@ from agents.edge_reliability.context import EdgeContext, EdgeRule
 from agents.findings import Finding, Severity
 from agents.ts.config import CONFIG_PATH, function_settings
 from agents.ts.context import read_head
-from agents.ts.model import build_model
+from agents.ts.model import EdgeFunctionModel, build_model
 from agents.ts.parse import parse_ts
 
 ENTRY_FILES = ("index.ts", "index.tsx", "index.js", "index.mjs")
@@ -27,8 +27,8 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
 
     ## Why is this bad?
     With the gateway check off, anyone on the internet can call the function
-    without any token. If it then writes with the service role, anyone can
-    write.
+    without any token. If it then reads or writes with the service role,
+    anyone can read or modify any user's data (critical).
 
     ## Example
     ```toml
@@ -52,8 +52,8 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
     name = "verify-jwt-off-without-auth"
     severity = Severity.HIGH
     severity_reason = (
-        "Anyone can invoke a function that holds elevated rights; critical when it writes "
-        "with the service role."
+        "Anyone can invoke a function that holds elevated rights; critical when it reads or "
+        "writes data with the service role."
     )
 
     def check_config(self, ctx: EdgeContext) -> Iterator[Finding]:
@@ -82,9 +82,12 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
                 )
                 if not model.service_clients() and not writes:
                     break
-                # anyone writing with the service role = anyone can modify any data
+                # anyone reading or writing with the service role = anyone can read or
+                # modify any user's data (RLS bypassed)
                 severity = (
-                    Severity.CRITICAL if model.service_clients() and writes else Severity.HIGH
+                    Severity.CRITICAL
+                    if (model.service_clients() and writes) or _service_data_access(model)
+                    else Severity.HIGH
                 )
                 yield self.finding(
                     CONFIG_PATH,
@@ -97,3 +100,14 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
                     severity=severity,
                 )
                 break
+
+
+def _service_data_access(model: EdgeFunctionModel) -> bool:
+    """Whether a service-role client queries tables, storage, RPCs or the Auth admin API."""
+    services = {c.name for c in model.service_clients() if c.name}
+    return any(
+        supabase_call_kind(model, c) is not None
+        and (client := model.is_supabase_chain(c)) is not None
+        and client.name in services
+        for c in model.calls()
+    )

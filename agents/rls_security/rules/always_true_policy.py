@@ -16,10 +16,12 @@ from agents.rls_security.facts import (
     sensitive_columns,
     states_public_intent,
     user_owned,
+    widens_owner_scoped_reads,
 )
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import (
     any_node,
+    column_names,
     disjuncts,
     func_calls,
     is_constant_true,
@@ -84,7 +86,9 @@ class AlwaysTruePolicy(RlsRule):
     name: ClassVar[str] = "always-true-policy"
     severity: ClassVar[Severity] = Severity.HIGH
     severity_reason: ClassVar[str] = (
-        "Reads expose every user's rows (high); writes let anyone modify them (critical)."
+        "Reads expose every user's rows (high; critical for personal content read by anon, or "
+        "that another policy keeps private to its owner); writes let anyone modify them "
+        "(critical)."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
@@ -112,6 +116,8 @@ class AlwaysTruePolicy(RlsRule):
             ):
                 if expr is None:
                     continue
+                if policy.table == ("storage", "objects") and "bucket_id" in column_names(expr):
+                    continue  # a bucket-scoped storage policy: RLS020 judges those
                 always = is_constant_true(expr) or any(is_tautology(d) for d in disjuncts(expr))
                 if policy.command == "select":
                     if not always:
@@ -119,9 +125,15 @@ class AlwaysTruePolicy(RlsRule):
                     personal = personal_columns(table)
                     if not sensitive_columns(table) and states_public_intent(ctx, stmt, policy):
                         continue  # "public profiles are viewable by everyone": intended
+                    # anyone can sign up: rows another policy keeps private to their
+                    # owner, read by every signed-in user, are as exposed as to anon
                     severity = (
                         Severity.CRITICAL
-                        if policy_reaches_anon(policy) and personal
+                        if personal
+                        and (
+                            policy_reaches_anon(policy)
+                            or widens_owner_scoped_reads(ctx.after, policy)
+                        )
                         else Severity.HIGH
                     )
                     detail = f" (including {', '.join(personal[:3])})" if personal else ""

@@ -7,12 +7,38 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.rules._base import RlsRule
-from agents.sql.ast import format_qualname, qualname_of_rangevar
+from agents.sql.ast import column_refs, format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import QualName
 from agents.sql.parse import Statement
 
 AUTH_USERS: QualName = ("auth", "users")
+
+_PRIVATE_AUTH_COLUMNS = frozenset(
+    {
+        "email",
+        "phone",
+        "raw_user_meta_data",
+        "raw_app_meta_data",
+        "encrypted_password",
+        "last_sign_in_at",
+        "email_confirmed_at",
+        "phone_confirmed_at",
+        "confirmation_token",
+        "recovery_token",
+        "identities",
+    }
+)
+"""auth.users columns holding contact details, metadata or secrets."""
+
+
+def reads_private_auth_columns(query: object) -> bool:
+    """True when a view query selects ``*`` or a private auth.users column (e-mail,
+    phone, metadata, sign-in data)."""
+    return any(
+        parts and (parts[-1] == "*" or parts[-1] in _PRIVATE_AUTH_COLUMNS)
+        for parts, _ in column_refs(query)
+    )
 
 
 def view_name(stmt: Statement) -> QualName | None:
@@ -56,7 +82,8 @@ class AuthUsersExposed(RlsRule):
     name: ClassVar[str] = "auth-users-exposed"
     severity: ClassVar[Severity] = Severity.HIGH
     severity_reason: ClassVar[str] = (
-        "Every user's e-mail and account data is served to API callers."
+        "Every user's account data is served to API callers (critical when it includes "
+        "e-mails, phone numbers, metadata or sign-in data)."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
@@ -73,6 +100,7 @@ class AuthUsersExposed(RlsRule):
             if not roles:
                 continue
             kind = "Materialized view" if view.materialized else "View"
+            private = reads_private_auth_columns(view.query)
             yield self.finding(
                 ctx.path,
                 stmt.line,
@@ -80,4 +108,5 @@ class AuthUsersExposed(RlsRule):
                 f"{' and '.join(sorted(roles))}: every user's account data is exposed.",
                 "Expose a public.profiles table with only the fields others may see, protected "
                 "by RLS, or move the view to an unexposed schema and revoke select.",
+                severity=Severity.CRITICAL if private else Severity.HIGH,
             )

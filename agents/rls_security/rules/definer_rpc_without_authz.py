@@ -69,8 +69,8 @@ class DefinerRpcWithoutAuthz(RlsRule):
     ``authenticated`` can execute (functions get EXECUTE for PUBLIC by
     default) and whose body writes data (INSERT/UPDATE/DELETE) without ever
     reading ``auth.uid()``/``auth.jwt()`` (directly or through a helper).  A
-    definer function taking a user id parameter and reading user-owned rows
-    without such a check is flagged too (high), as is one reading
+    definer function taking a user id parameter and returning user-owned rows
+    without such a check is flagged too, as is one reading
     ``auth.users`` without it; and so is one that does read
     ``auth.uid()`` but writes rows picked by a user id parameter it never
     compares with it.  Trigger functions and bodies
@@ -114,8 +114,8 @@ class DefinerRpcWithoutAuthz(RlsRule):
     name: ClassVar[str] = "definer-rpc-without-authz"
     severity: ClassVar[Severity] = Severity.CRITICAL
     severity_reason: ClassVar[str] = (
-        "Anyone can change other users' data through the RPC (critical); reads of others' rows "
-        "are high."
+        "Anyone can change, or read, other users' data through the RPC: the function bypasses "
+        "RLS and takes whatever user id the caller passes."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
@@ -178,7 +178,6 @@ class DefinerRpcWithoutAuthz(RlsRule):
                     "users' account data.",
                     "Return only the caller's own data (filter on `(select auth.uid())`), or "
                     "revoke execute from anon and authenticated.",
-                    severity=Severity.HIGH,
                 )
             elif user_params and owned and returns_rows(fn, ctx.after):
                 yield self.finding(
@@ -190,5 +189,4 @@ class DefinerRpcWithoutAuthz(RlsRule):
                     "checking auth.uid(): any caller can read another user's rows.",
                     "Use `(select auth.uid())` instead of the user parameter, or make the function "
                     "SECURITY INVOKER so RLS applies.",
-                    severity=Severity.HIGH,
                 )

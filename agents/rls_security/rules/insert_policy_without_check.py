@@ -27,9 +27,11 @@ class InsertPolicyWithoutCheck(RlsRule):
     not flagged.)
 
     ## Why is this bad?
-    An INSERT policy without WITH CHECK accepts any new row: users can create
-    rows owned by someone else (``user_id`` of another user) or in another
-    tenant.
+    An INSERT policy without WITH CHECK states no rule for new rows.
+    PostgreSQL then lets no row through that policy (checked on PostgreSQL 15:
+    "new row violates row-level security policy"), so the feature is broken,
+    and the common fix, ``with check (true)``, lets users create rows owned
+    by someone else (``user_id`` of another user) or in another tenant.
 
     ## Example
     ```sql
@@ -65,6 +67,8 @@ class InsertPolicyWithoutCheck(RlsRule):
                 ctx.path,
                 policy_table_line(ctx, stmt),
                 f'INSERT policy "{policy.name}" on `{format_qualname(policy.table)}` has no WITH '
-                "CHECK: it accepts any row, including rows owned by other users.",
+                "CHECK, so it says nothing about whose rows may be added: PostgreSQL admits no "
+                "row through it (inserts fail), and the usual quick fix, `with check (true)`, "
+                "lets users insert rows owned by anyone.",
                 "Add `with check ((select auth.uid()) = <owner column>)` (or the tenant check).",
             )

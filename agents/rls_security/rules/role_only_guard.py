@@ -6,9 +6,19 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import policy_for_statement, policy_reaches_api, user_owned
+from agents.rls_security.facts import (
+    personal_columns,
+    policy_for_statement,
+    policy_reaches_api,
+    sensitive_columns,
+    states_public_intent,
+    user_owned,
+    widens_owner_scoped_reads,
+)
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import (
+    IDENTITY_FUNCTIONS,
+    column_names,
     conjuncts,
     const_value,
     func_calls,
@@ -34,9 +44,25 @@ def _is_role_read(side: Any) -> bool:
     return False
 
 
+def is_signed_in_test(expr: Any) -> bool:
+    """``auth.uid() is not null`` (or ``(select auth.uid())``, ``auth.jwt() is not null``):
+    true for every signed-in caller, whichever row is looked at."""
+    if not isinstance(expr, dict) or "NullTest" not in expr:
+        return False
+    test = expr["NullTest"]
+    if test.get("nulltesttype") != "IS_NOT_NULL":
+        return False
+    arg = test.get("arg")
+    calls = {name for name, _ in func_calls(arg)}
+    return bool(calls) and calls <= IDENTITY_FUNCTIONS and not column_names(arg)
+
+
 def is_role_check(expr: Any) -> bool:
-    """``auth.role() = 'authenticated'`` (or the JWT's role claim, or "
-    "``current_setting('role')``)."""
+    """``auth.role() = 'authenticated'`` (or the JWT's role claim, or
+    ``current_setting('role')``), or ``auth.uid() is not null``: conditions that
+    only say the caller is signed in."""
+    if is_signed_in_test(expr):
+        return True
     if not isinstance(expr, dict) or "A_Expr" not in expr:
         return False
     a = expr["A_Expr"]
@@ -55,8 +81,8 @@ class RoleOnlyGuard(RlsRule):
     ## What it does
     Flags a permissive policy on a table with user-owned or per-tenant data
     whose condition is only ``auth.role() = 'authenticated'`` (or the JWT
-    ``role`` claim, or ``current_setting('role')``), possibly AND-ed with
-    constants.
+    ``role`` claim, ``current_setting('role')`` or ``auth.uid() is not null``),
+    possibly AND-ed with constants.
 
     ## Why is this bad?
     Anyone can sign up, so "authenticated" means "anyone with an e-mail
@@ -81,7 +107,10 @@ class RoleOnlyGuard(RlsRule):
     code: ClassVar[str] = "RLS011"
     name: ClassVar[str] = "role-only-guard"
     severity: ClassVar[Severity] = Severity.HIGH
-    severity_reason: ClassVar[str] = "Every signed-up user sees other users' or tenants' data."
+    severity_reason: ClassVar[str] = (
+        "Every signed-up user sees other users' or tenants' data (critical for writes, and "
+        "for reads that open personal rows another policy keeps private to their owner)."
+    )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
         for stmt in ctx.statements_of("CreatePolicyStmt", "AlterPolicyStmt"):
@@ -91,6 +120,12 @@ class RoleOnlyGuard(RlsRule):
             table = ctx.after.tables.get(policy.table)
             if table is None or not user_owned(table):
                 continue
+            if (
+                policy.command == "select"
+                and not sensitive_columns(table)
+                and states_public_intent(ctx, stmt, policy)
+            ):
+                continue  # "public posts are visible to every member": intended
             for expr in (stmt.node.get("qual"), stmt.node.get("with_check")):
                 if expr is None:
                     continue
@@ -99,7 +134,16 @@ class RoleOnlyGuard(RlsRule):
                     continue
                 if not all(is_role_check(p) or is_constant_true(p) for p in parts):
                     continue
-                severity = Severity.HIGH if policy.command == "select" else Severity.CRITICAL
+                # reads are critical when they open rows that another policy keeps
+                # private to their owner (a user's notes, messages); high otherwise
+                private = bool(personal_columns(table)) and widens_owner_scoped_reads(
+                    ctx.after, policy
+                )
+                severity = (
+                    Severity.HIGH
+                    if policy.command == "select" and not private
+                    else Severity.CRITICAL
+                )
                 yield self.finding(
                     ctx.path,
                     ctx.line_of(expr, stmt),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -13,9 +14,46 @@ from agents.rls_security.facts import (
     privileged_columns,
 )
 from agents.rls_security.rules._base import RlsRule
-from agents.sql.ast import column_names, format_qualname, qualname_of_rangevar, references_identity
+from agents.rls_security.rules.role_only_guard import is_role_check
+from agents.sql.ast import (
+    column_names,
+    conjuncts,
+    format_qualname,
+    qualname_of_rangevar,
+    references_identity,
+)
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Policy, Table
+
+_MONEY_COLUMN = re.compile(
+    r"^(balance|credits?|credit_balance|points|plan|plan_id|tier|subscription_tier|"
+    r"subscription_status|subscription_plan)$"
+)
+"""Privileged columns worth money: setting them yourself is free credit or a free upgrade."""
+
+
+def escalation_severity(columns: list[str]) -> Severity | None:
+    """Critical when a user can set money-bearing columns on their own row; the rule's
+    default (high) for roles and flags."""
+    return Severity.CRITICAL if any(_MONEY_COLUMN.match(c) for c in columns) else None
+
+
+def _trigger_guarded_columns(cat: Catalog, table: Table) -> set[str] | None:
+    """Columns a BEFORE UPDATE trigger on ``table`` may guard: those its function's
+    body names.  None (everything guarded) when a trigger's function cannot be read.
+    A trigger that only stamps ``updated_at`` guards nothing else."""
+    guarded: set[str] = set()
+    for trig in cat.triggers.values():
+        if trig.table != table.qualname or trig.timing != "before" or "update" not in trig.events:
+            continue
+        if trig.function[1] == "moddatetime":
+            continue  # the moddatetime extension only stamps a timestamp column
+        fn = cat.functions.get(trig.function)
+        if fn is None or not fn.body:
+            return None
+        text = fn.body.lower()
+        guarded |= {c for c in table.columns if re.search(rf"\b{re.escape(c.lower())}\b", text)}
+    return guarded
 
 
 def unprotected_columns(cat: Catalog, table: Table, policy: Policy) -> list[str]:
@@ -23,17 +61,16 @@ def unprotected_columns(cat: Catalog, table: Table, policy: Policy) -> list[str]
 
     A column is protected by a column-level UPDATE grant that leaves it out, by
     a WITH CHECK (or, without one, the USING re-applied to the new row) that
-    mentions it, or by any BEFORE UPDATE row trigger on the table (a guard).
+    mentions it, or by a BEFORE UPDATE row trigger on the table whose function
+    names it (or cannot be read).
     """
-    if any(
-        t.table == table.qualname and t.timing == "before" and "update" in t.events
-        for t in cat.triggers.values()
-    ):
+    guarded = _trigger_guarded_columns(cat, table)
+    if guarded is None:
         return []
     pinned = column_names(policy.with_check if policy.with_check is not None else policy.using)
     out: list[str] = []
     for col in privileged_columns(table):
-        if col in pinned:
+        if col in pinned or col in guarded:
             continue
         holders = cat.column_grantees(table.qualname, col, "UPDATE")
         if not holders & {"authenticated", "public"}:
@@ -50,6 +87,7 @@ def is_self_update(policy: Policy) -> bool:
         and policy_reaches_api(policy)
         and policy.using is not None
         and references_identity(policy.using)
+        and not all(is_role_check(p) for p in conjuncts(policy.using))
     )
 
 
@@ -92,15 +130,20 @@ class SelfUpdatePrivilegedColumns(RlsRule):
     name: ClassVar[str] = "self-update-privileged-columns"
     severity: ClassVar[Severity] = Severity.HIGH
     severity_reason: ClassVar[str] = (
-        "Privilege escalation by any signed-in user, needing only a crafted API request."
+        "Privilege escalation by any signed-in user, needing only a crafted API request "
+        "(critical when the column is money: balance, credits, plan)."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
         flagged: set[tuple[str, str]] = set()
+        reported: set[tuple[tuple[str, str], str]] = set()
         for stmt in ctx.statements_of("CreatePolicyStmt", "AlterPolicyStmt"):
             policy = policy_for_statement(ctx, stmt)
             if policy is None or not is_self_update(policy):
                 continue
+            if (policy.table, policy.name) in reported:
+                continue  # created and altered in the same PR: one finding, on the first
+            reported.add((policy.table, policy.name))
             table = ctx.after.tables.get(policy.table)
             if table is None:
                 continue
@@ -118,6 +161,7 @@ class SelfUpdatePrivilegedColumns(RlsRule):
                 f"(`grant update (…) on {format_qualname(policy.table)} to authenticated`), or "
                 "guard "
                 "the columns with a BEFORE UPDATE trigger or a WITH CHECK that pins them.",
+                severity=escalation_severity(cols),
             )
         for stmt in ctx.statements_of("AlterTableStmt"):
             name = qualname_of_rangevar(stmt.node.get("relation"))
@@ -144,5 +188,6 @@ class SelfUpdatePrivilegedColumns(RlsRule):
                             "restriction: they can set it themselves.",
                             "Revoke UPDATE on the table and grant it on the editable columns only, "
                             "or guard the column with a BEFORE UPDATE trigger.",
+                            severity=escalation_severity([col]),
                         )
                         break

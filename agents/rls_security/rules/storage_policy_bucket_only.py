@@ -9,7 +9,14 @@ from agents.findings import Finding, Severity
 from agents.rls_security.facts import policy_for_statement, policy_reaches_api
 from agents.rls_security.rules._base import RlsRule
 from agents.rls_security.rules.public_bucket import PUBLIC_ASSETS
-from agents.sql.ast import column_names, func_calls, references_identity, string_constants
+from agents.rls_security.rules.role_only_guard import is_role_check
+from agents.sql.ast import (
+    column_names,
+    conjuncts,
+    func_calls,
+    references_identity,
+    string_constants,
+)
 from agents.sql.context import SqlRuleContext
 
 _STORAGE_OBJECTS = ("storage", "objects")
@@ -17,10 +24,14 @@ _SCOPING_COLUMNS = frozenset({"owner", "owner_id", "name"})
 
 
 def scoped(expr: Any) -> bool:
-    """True when the condition looks at the caller, the owner, the path, or calls a helper."""
-    if references_identity(expr) or column_names(expr) & _SCOPING_COLUMNS:
+    """True when the condition looks at the caller, the owner, the path, or calls a helper.
+
+    A bare "signed in" test (``auth.role() = 'authenticated'``, ``auth.uid() is not
+    null``) AND-ed to the bucket check does not scope anything."""
+    parts = [p for p in conjuncts(expr) if not is_role_check(p)]
+    if any(references_identity(p) or column_names(p) & _SCOPING_COLUMNS for p in parts):
         return True
-    return any(not name.startswith("pg_catalog") for name, _ in func_calls(expr))
+    return any(not name.startswith("pg_catalog") for p in parts for name, _ in func_calls(p))
 
 
 class StoragePolicyBucketOnly(RlsRule):
@@ -58,7 +69,10 @@ class StoragePolicyBucketOnly(RlsRule):
     code: ClassVar[str] = "RLS020"
     name: ClassVar[str] = "storage-policy-bucket-only"
     severity: ClassVar[Severity] = Severity.HIGH
-    severity_reason: ClassVar[str] = "Any signed-in user reaches every user's files in the bucket."
+    severity_reason: ClassVar[str] = (
+        "Any signed-in user reaches every user's files in the bucket (critical when the "
+        "policy lets them overwrite or delete them)."
+    )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
         for stmt in ctx.statements_of("CreatePolicyStmt", "AlterPolicyStmt"):
@@ -78,12 +92,15 @@ class StoragePolicyBucketOnly(RlsRule):
                 )
                 if public_content and policy.command in ("select", "insert"):
                     continue  # reading or adding files of a public-asset bucket is the intent
+                writes = policy.command in ("update", "delete", "all")
                 yield self.finding(
                     ctx.path,
                     ctx.line_of(expr, stmt),
                     f'Storage policy "{policy.name}" ({policy.command}) checks only the bucket: '
-                    "every user reaches every other user's files in it.",
+                    "every user reaches every other user's files in it"
+                    + (" and can overwrite or delete them." if writes else "."),
                     "Also require the owner or folder, e.g. "
                     "`(storage.foldername(name))[1] = (select auth.uid())::text`.",
+                    severity=Severity.CRITICAL if writes else None,
                 )
                 break

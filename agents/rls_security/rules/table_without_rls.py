@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import api_exposed_table, personal_columns
+from agents.rls_security.facts import api_exposed_table, personal_columns, user_owned
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
@@ -35,7 +35,9 @@ class TableWithoutRls(RlsRule):
     (``[api] schemas`` in ``supabase/config.toml``, default ``public``) when,
     at the end of the PR, RLS is still not enabled and ``anon`` or
     ``authenticated`` still hold privileges on it (Supabase grants them by
-    default).
+    default).  A table from an earlier migration that never got RLS is flagged
+    where the PR adds columns to it (unless the PR adds policies to it, which
+    ``policy-without-rls`` reports).
 
     ## Why is this bad?
     Without RLS every row is readable and writable by anyone holding the anon
@@ -94,3 +96,47 @@ class TableWithoutRls(RlsRule):
                 f"Add `alter table {format_qualname(name)} enable row level security;` and "
                 "policies for the access you intend (or revoke all from anon, authenticated).",
             )
+        yield from self._extended_tables(ctx)
+
+    def _extended_tables(self, ctx: SqlRuleContext) -> Iterator[Finding]:
+        """Columns added to an exposed table of the base that has no RLS."""
+        new_policies = {t for t, _ in ctx.after.policies} - {t for t, _ in ctx.before.policies}
+        seen: set[QualName] = set()
+        for stmt in ctx.statements_of("AlterTableStmt"):
+            if stmt.node.get("objtype", "OBJECT_TABLE") != "OBJECT_TABLE":
+                continue
+            name = qualname_of_rangevar(stmt.node.get("relation"))
+            added = _added_columns(stmt)
+            if not added or name in seen or name not in ctx.before.tables:
+                continue
+            table = ctx.after.tables.get(name)
+            if table is None or table.kind == "foreign" or table.rls_enabled:
+                continue
+            if name in new_policies:
+                continue  # policy-without-rls reports it on the new policy
+            roles = api_exposed_table(ctx.after, name)
+            if not roles:
+                continue
+            seen.add(name)
+            personal = [c for c in personal_columns(table) if c in added]
+            yield self.finding(
+                ctx.path,
+                stmt.line,
+                f"`{format_qualname(name)}` (from an earlier migration) has no RLS, and this PR "
+                f"adds {', '.join(f'`{c}`' for c in added[:4])} to it: "
+                f"{' and '.join(sorted(roles))} can read and change every row, new columns "
+                "included, through the Data API.",
+                f"Enable RLS on it in this PR (`alter table {format_qualname(name)} enable row "
+                "level security;`) with policies for the access you intend.",
+                severity=Severity.CRITICAL if personal or user_owned(table) else Severity.HIGH,
+            )
+
+
+def _added_columns(stmt: Statement) -> list[str]:
+    out: list[str] = []
+    for cmd in stmt.node.get("cmds") or []:
+        c = cmd.get("AlterTableCmd", {})
+        cdef = (c.get("def") or {}).get("ColumnDef")
+        if c.get("subtype") == "AT_AddColumn" and cdef:
+            out.append(str(cdef.get("colname", "")))
+    return out

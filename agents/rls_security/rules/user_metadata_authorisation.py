@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import function_for_statement, policy_for_statement
 from agents.rls_security.rules._base import RlsRule
-from agents.sql.ast import column_refs, string_constants, strings, walk
+from agents.sql.ast import (
+    called_functions,
+    column_refs,
+    qualname_of_names,
+    string_constants,
+    strings,
+    walk,
+)
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext
+from agents.sql.model import Catalog, Function, QualName
 
 _META = ("user_metadata", "raw_user_meta_data")
 _COMPARISONS = frozenset({"=", "<>", "!=", "~~", "~~*", "?", "@>"})
+_META_PATH = re.compile(r'^\{\s*"?(user_metadata|raw_user_meta_data)"?\s*[,}]')
+"""A ``#>``/``#>>`` path literal starting at the metadata: ``'{user_metadata,role}'``."""
+_PREDICATE_NAME = re.compile(r"^(is|has|can|check)_")
+_BOOLEAN = frozenset({"boolean", "bool", "pg_catalog.bool", "pg_catalog.boolean"})
 
 
 def metadata_node(expr: Any) -> dict[str, Any] | None:
     """The first node of ``expr`` that reads user-editable metadata."""
     for text, fields in string_constants(expr):
-        if text in _META:
+        if text in _META or _META_PATH.match(text):
             return fields
     for parts, fields in column_refs(expr):
         if any(p in _META for p in parts):
@@ -46,15 +60,42 @@ def compared_metadata(expr: Any) -> dict[str, Any] | None:
     return None
 
 
+def policy_helpers(cat: Catalog) -> set[QualName]:
+    """Functions that some policy (as it stands after the PR) calls."""
+    out: set[QualName] = set()
+    for policy in cat.policies.values():
+        for expr in (policy.using, policy.with_check):
+            if expr is not None:
+                out |= {qualname_of_names(n.split(".")) for n in called_functions(expr)}
+    return out
+
+
+def decides_from_metadata(fn: Function, helpers: Callable[[], set[QualName]]) -> bool:
+    """True when ``fn`` turns user-editable metadata into an authorisation answer: it
+    compares a metadata value, or it reads one and is a policy's helper or a yes/no
+    permission check (``is_admin()``, ``has_role()``).  Trigger functions copying
+    metadata into a profile row are not decisions."""
+    body = body_sql(fn)
+    if body is None or fn.returns in ("trigger", "event_trigger"):
+        return False
+    if any(compared_metadata(item.node) is not None for item in body.statements):
+        return True
+    if not any(metadata_node(item.node) is not None for item in body.statements):
+        return False
+    predicate = (fn.returns or "").lower() in _BOOLEAN and bool(_PREDICATE_NAME.match(fn.name))
+    return predicate or fn.qualname in helpers()
+
+
 class UserMetadataAuthorisation(RlsRule):
     """Authorisation decided by ``user_metadata``, which users can edit.
 
     ## What it does
     Flags a policy whose USING/WITH CHECK reads ``auth.jwt() -> 'user_metadata'``
     or ``auth.users.raw_user_meta_data``, and a function whose body compares
-    such a value (``… ->> 'role' = 'admin'``) (splinter
-    ``rls_references_user_metadata``).  Copying metadata into a profile row
-    (the usual ``handle_new_user`` trigger) is not flagged.
+    such a value (``… ->> 'role' = 'admin'``) or that reads one and is called by
+    a policy or is a yes/no permission check (``is_admin()`` returning boolean)
+    (splinter ``rls_references_user_metadata``).  Copying metadata into a
+    profile row (the usual ``handle_new_user`` trigger) is not flagged.
 
     ## Why is this bad?
     Every signed-in user can set their own ``user_metadata`` with
@@ -103,18 +144,17 @@ class UserMetadataAuthorisation(RlsRule):
                     "Use `app_metadata` (only the service role can change it) or a roles table "
                     "maintained server-side.",
                 )
+        # Which functions policies call is a whole-catalogue scan: do it only when a
+        # function here reads metadata at all (rare), once per file.
+        helpers = functools.cache(lambda: policy_helpers(ctx.after))
         for stmt in ctx.statements_of("CreateFunctionStmt"):
             fn = function_for_statement(ctx, stmt)
-            body = body_sql(fn) if fn is not None else None
-            if fn is None or body is None:
+            if fn is None or not decides_from_metadata(fn, helpers):
                 continue
-            for item in body.statements:
-                if compared_metadata(item.node) is not None:
-                    yield self.finding(
-                        ctx.path,
-                        stmt.line,
-                        f"`{fn.schema}.{fn.name}` makes a decision from user_metadata, which "
-                        "users can set themselves.",
-                        "Read roles from `app_metadata` or a server-maintained table instead.",
-                    )
-                    break
+            yield self.finding(
+                ctx.path,
+                stmt.line,
+                f"`{fn.schema}.{fn.name}` makes a decision from user_metadata, which "
+                "users can set themselves.",
+                "Read roles from `app_metadata` or a server-maintained table instead.",
+            )

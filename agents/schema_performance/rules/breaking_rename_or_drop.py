@@ -13,9 +13,16 @@ from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import format_qualname, qualname_of_names, qualname_of_rangevar, strings
 from agents.sql.model import QualName
+from agents.sql.parse import Statement
 
 CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".astro", ".svelte", ".vue", ".py")
 MAX_FILES_NAMED = 5
+_API_OBJECTS = {
+    "OBJECT_FUNCTION": "function",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "materialized view",
+}
+"""Objects the Data API serves besides tables: views via ``.from()``, functions via ``.rpc()``."""
 
 
 def _word(word: str) -> re.Pattern[str]:
@@ -42,13 +49,27 @@ def files_mentioning(tree: Tree, paths: list[str], words: tuple[str, ...]) -> li
     return out
 
 
+def _head_users(ctx: PerfContext, name: str) -> list[str]:
+    """Application files of the head tree that mention ``name`` as an identifier."""
+    ws = ctx.workspace
+    head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
+    return ws.cached(
+        f"perf-mentions:{name}:head", lambda: files_mentioning(ws.head, head_code, (name,))
+    )
+
+
 class BreakingRenameOrDrop(PerfRule):
     """Flags `RENAME` / `DROP` of a table or column that existed before the PR.
 
     ## What it does
     Reports `ALTER TABLE … RENAME [COLUMN]`, `ALTER TABLE … DROP COLUMN` and
     `DROP TABLE` of objects created by earlier migrations, naming the
-    repository files that still mention the old name.
+    repository files that still mention the old name.  Views and functions of
+    an exposed schema that are dropped or renamed (and not recreated under the
+    same name) are reported when the repository's code still calls them.
+    When the repository has application code and none of it mentions a
+    renamed or dropped column or table, a rename is low and a drop is only a
+    note (routine cleanup of something unused).
 
     ## Why is this bad?
     Migrations run before (or independently of) the deploy of Edge Functions
@@ -100,6 +121,8 @@ class BreakingRenameOrDrop(PerfRule):
                             table[1],
                             None,
                         )
+        for stmt in ctx.changed_statements():
+            yield from self._api_object(ctx, stmt)
         for alter in changed_alters(ctx):
             if alter.subtype == "AT_DropColumn" and ctx.table_existed(alter.table):
                 name = str(alter.cmd.get("name", ""))
@@ -114,6 +137,49 @@ class BreakingRenameOrDrop(PerfRule):
                         alter.table[1],
                         name,
                     )
+
+    def _api_object(self, ctx: PerfContext, stmt: Statement) -> Iterator[Finding]:
+        """A view or function of an exposed schema dropped or renamed while the repository's
+        code still calls it (``.from('view')``, ``.rpc('function')``)."""
+        node = stmt.node
+        if stmt.kind == "DropStmt":
+            kind = str(node.get("removeType", ""))
+            objects = list(node.get("objects") or [])
+            verb = "Dropping"
+        elif stmt.kind == "RenameStmt":
+            kind = str(node.get("renameType", ""))
+            objects = [node.get("object") or {"RangeVar": node.get("relation")}]
+            verb = "Renaming"
+        else:
+            return
+        if kind not in _API_OBJECTS:
+            return
+        label = _API_OBJECTS[kind]
+        for obj in objects:
+            if not isinstance(obj, dict):
+                continue
+            if "ObjectWithArgs" in obj:
+                qual = qualname_of_names(strings(obj["ObjectWithArgs"].get("objname")))
+            elif "RangeVar" in obj:
+                qual = qualname_of_rangevar(obj["RangeVar"])
+            else:
+                qual = qualname_of_names(strings((obj.get("List") or {}).get("items")))
+            before = ctx.before.functions if label == "function" else ctx.before.views
+            after = ctx.after.functions if label == "function" else ctx.after.views
+            if qual not in before or qual in after or qual[0] not in ctx.after.exposed_schemas:
+                continue  # new in this PR, recreated under the same name, or not in the API
+            users = _head_users(ctx, qual[1])
+            if not users:
+                continue
+            shown = ", ".join(f"`{p}`" for p in users[:MAX_FILES_NAMED])
+            yield self.finding(
+                ctx.path,
+                stmt.line,
+                f"{verb} {label} `{format_qualname(qual)}`, but {shown} still call it: those "
+                "requests fail (PostgREST 404) as soon as the migration runs.",
+                "Keep the old name (a wrapper view or function) until every caller is updated "
+                "and deployed, then drop it in a later release.",
+            )
 
     def _rename(self, ctx: PerfContext, node: dict[str, object], line: int) -> Iterator[Finding]:
         rtype = node.get("renameType")
@@ -166,7 +232,9 @@ class BreakingRenameOrDrop(PerfRule):
             )
         elif ws.has_repo and head_code:
             where = " (no file in this repository mentions it; other clients may)"
-            severity = Severity.LOW
+            # A rename is made for callers; one nobody calls is still odd (LOW).  Dropping
+            # a column or table that no code in the repository reads is routine cleanup.
+            severity = Severity.INFO if what.startswith("Dropping") else Severity.LOW
         else:
             where = ""
         return self.finding(

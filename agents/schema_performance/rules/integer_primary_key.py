@@ -9,9 +9,23 @@ from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.rules.column_types import column_type, new_columns
-from agents.sql.ast import format_qualname
+from agents.schema_performance.statements import ColumnFacts
+from agents.sql.ast import format_qualname, func_calls
 
 INT4_TYPES = frozenset({"int4", "int", "integer", "serial", "serial4"})
+SERIAL_TYPES = frozenset({"serial", "serial4"})
+
+
+def _generated(col: ColumnFacts) -> bool:
+    """True when the key is filled by a counter: serial, identity, or a nextval() default."""
+    tname, _, _ = column_type(col)
+    if tname in SERIAL_TYPES or col.has("CONSTR_IDENTITY"):
+        return True
+    return any(
+        name.rsplit(".", 1)[-1] == "nextval"
+        for d in col.constraints("CONSTR_DEFAULT")
+        for name, _ in func_calls(d.get("raw_expr"))
+    )
 
 
 class IntegerPrimaryKey(PerfRule):
@@ -20,7 +34,9 @@ class IntegerPrimaryKey(PerfRule):
     ## What it does
     Reports a primary-key column of type `integer`, `int4` or `serial` in a
     `CREATE TABLE` (inline `primary key` or a table-level key on that single
-    column). `smallint` keys for small, fixed catalogues are left alone.
+    column) whose values come from a counter (`serial`, identity, a `nextval()`
+    default). Keys assigned by hand (fixed catalogues, external ids) and
+    `smallint` keys are left alone: they do not grow with traffic.
 
     ## Why is this bad?
     A 32-bit key runs out at 2,147,483,647 rows (sequence values burned by
@@ -64,6 +80,8 @@ class IntegerPrimaryKey(PerfRule):
             table_pk = table is not None and table.primary_key == (col.name,)
             if not (inline_pk or table_pk):
                 continue
+            if not _generated(col):
+                continue  # values assigned by hand: a catalogue or an external id, not a counter
             yield self.finding(
                 ctx.path,
                 col.line,

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.indexes import MANAGED_SCHEMAS, is_covered
-from agents.schema_performance.policy_exprs import correlated_with
+from agents.schema_performance.policy_exprs import correlated_with, function_of
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import PolicyFacts, changed_policies
 from agents.sql.ast import (
@@ -18,11 +18,13 @@ from agents.sql.ast import (
     disjuncts,
     format_qualname,
     from_aliases,
+    func_calls,
     references_caller,
     strings,
     sublinks,
 )
-from agents.sql.model import QualName
+from agents.sql.model import Function, QualName
+from agents.sql.parse import parse_sql, walk
 
 AstNode = dict[str, Any]
 
@@ -109,6 +111,40 @@ def caller_filters(ctx: PerfContext, policy: PolicyFacts) -> Iterator[Filter]:
             yield from _filters_in(ctx, select.get("whereClause"), scope)
 
 
+def _helper_selects(ctx: PerfContext, fn: Function) -> list[AstNode]:
+    """The SELECTs of a SQL helper's body (parsed once per review)."""
+
+    def parse() -> list[AstNode]:
+        if fn.language != "sql" or not fn.body:
+            return []
+        parsed = parse_sql(f"<{fn.schema}.{fn.name}>", fn.body)
+        return [f for s in parsed.statements for k, f in walk(s.node) if k == "SelectStmt"] + [
+            s.node for s in parsed.statements if s.kind == "SelectStmt"
+        ]
+
+    return ctx.workspace.cached(f"perf:helper-selects:{fn.schema}.{fn.name}", parse)
+
+
+def helper_filters(ctx: PerfContext, policy: PolicyFacts) -> Iterator[tuple[Filter, str]]:
+    """Caller filters inside argument-less SQL helpers the policy calls
+    (``team_id in (select private.my_team_ids())``): the helper runs the lookup on
+    every query, so its filter column needs an index too.  Reported at the call.
+    Helpers taking arguments are skipped: their lookups combine the argument with
+    the caller, which a composite key may serve."""
+    for name, call in func_calls(policy.using):
+        qual = function_of(ctx.after, call)
+        fn = ctx.after.functions.get(qual) if qual else None
+        if fn is None or fn.arg_names or call.get("args"):
+            continue
+        location = int(call.get("location", -1))
+        for select in _helper_selects(ctx, fn):
+            scope = from_aliases(select)
+            if not scope:
+                continue
+            for f in _filters_in(ctx, select.get("whereClause"), scope):
+                yield Filter(f.table, f.column, location), name
+
+
 def fk_defined_in_pr(ctx: PerfContext, table: QualName, column: str) -> bool:
     """True when a foreign key the PR defines leads with ``column`` (PERF003 reports it)."""
     t = ctx.after.tables.get(table)
@@ -127,8 +163,11 @@ class PolicyColumnNotIndexed(PerfRule):
     creates, finds the columns of the policy's own table that are compared
     with the caller (`col = auth.uid()`, `col = (select auth.uid())`,
     `col in (select …)`), and reports those that no index, primary key or
-    UNIQUE constraint leads with after the PR. Foreign-key columns are left
-    to PERF003, which reports them with the same severity.
+    UNIQUE constraint leads with after the PR. Argument-less SQL helpers the
+    policy calls (`team_id in (select private.my_team_ids())`) are read too:
+    the column their body compares with the caller needs an index as well
+    (reported at the call). Foreign-key columns the PR defines are left to
+    PERF003, which reports them with the same severity.
 
     ## Why is this bad?
     RLS adds the predicate to every query on the table. Without an index on
@@ -175,6 +214,15 @@ class PolicyColumnNotIndexed(PerfRule):
                 if fk_defined_in_pr(ctx, f.table, f.column):
                     continue
                 missing.append(f)
+            for f, _helper in helper_filters(ctx, policy):
+                key = (f.table, f.column)
+                if key in seen or f.table[0] in MANAGED_SCHEMAS:
+                    continue
+                seen.add(key)
+                if not is_covered(
+                    ctx.after, f.table, (f.column,), ctx.after_indexes(), include_partial=True
+                ) and not fk_defined_in_pr(ctx, f.table, f.column):
+                    missing.append(f)
             if missing:
                 yield self._report(ctx, policy, missing)
 

@@ -27,7 +27,9 @@ class QueryInLoop(Rule[TsRuleContext]):
     Reports the first ``.from(...)``/``.rpc(...)`` query inside a ``for``,
     ``for…of``, ``while`` loop or a ``.map``/``.forEach`` callback in an Edge
     Function. Medium when the query is awaited one item at a time inside the
-    request handler, low otherwise.
+    request handler, low otherwise. Loops that are not per item stay silent:
+    over a literal list (a fixed set of tables), striding in batches
+    (``i += 500``), a few retries (``attempt < 3``) or paging with ``.range``.
 
     ## Why is this bad?
     Each iteration is a network round trip to PostgREST. A list of 100 items
@@ -63,7 +65,11 @@ class QueryInLoop(Rule[TsRuleContext]):
         model = ctx.model
         covered: set[int] = set()
         for body, kind in _loop_bodies(ctx):
-            queries = [q for q in _queries(model, body) if q.start_byte not in covered]
+            queries = [
+                q
+                for q in _queries(model, body)
+                if q.start_byte not in covered and "range" not in chain_methods(q)
+            ]
             if not queries:
                 continue
             for q in _queries(model, body):
@@ -85,8 +91,16 @@ class QueryInLoop(Rule[TsRuleContext]):
 
 
 def _loop_bodies(ctx: TsRuleContext) -> Iterator[tuple[ts.Node, str]]:
+    """Bodies run once per item of a collection (not per attempt, batch or fixed name)."""
+    values = ctx.model.values
     for node in ctx.parsed.of_type(*_LOOPS, "call_expression"):
         if node.type in _LOOPS:
+            if node.type == "for_in_statement" and _constant_list(
+                node.child_by_field_name("right"), values
+            ):
+                continue  # for (const table of ["a", "b"]): a fixed set, not N items
+            if node.type == "for_statement" and not _steps_through_items(node):
+                continue
             body = node.child_by_field_name("body")
             if body is not None:
                 yield body, "loop"
@@ -95,6 +109,8 @@ def _loop_bodies(ctx: TsRuleContext) -> Iterator[tuple[ts.Node, str]]:
             if fn is None or fn.type != "member_expression":
                 continue
             if node_text(fn.child_by_field_name("property")) not in _ITERATING:
+                continue
+            if _constant_list(fn.child_by_field_name("object"), values):
                 continue
             args = arguments(node)
             callback = unwrap(args[0]) if args else None
@@ -135,3 +151,37 @@ def _awaited_in(call: ts.Node, body: ts.Node) -> bool:
             return False
         current = current.parent
     return False
+
+
+_UNIT_STEP = re.compile(r"^(\+\+\w+|\w+\+\+|--\w+|\w+--|\w+\s*[+-]=\s*1)$")
+_SMALL_BOUND = re.compile(r"[<>]=?\s*(\d+)\s*$")
+MAX_FIXED_ITERATIONS = 10
+"""A ``for`` bounded by a literal up to this (``attempt < 3``) is a retry, not N items."""
+
+
+def _constant_list(node: ts.Node | None, values: dict[str, ts.Node]) -> bool:
+    """An array literal (``["a", "b"] as const``), directly or through a ``const``."""
+    node = unwrap(node)
+    if node is not None and node.type == "identifier":
+        value = values.get(node_text(node))
+        declaration = value.parent.parent if value is not None and value.parent else None
+        if declaration is None or not node_text(declaration).startswith("const"):
+            return False  # a `let` list may be refilled from the request
+        node = unwrap(value)
+    while node is not None and node.type in ("as_expression", "satisfies_expression"):
+        node = unwrap(node.named_children[0] if node.named_children else None)
+    return node is not None and node.type == "array" and node.named_child_count > 0
+
+
+def _steps_through_items(loop: ts.Node) -> bool:
+    """Whether a C-style ``for`` visits items one by one.
+
+    Not when it strides in batches (``i += 500`` with ``slice``) or counts a
+    few attempts against a small literal (``attempt < 3``).
+    """
+    increment = loop.child_by_field_name("increment")
+    if increment is not None and not _UNIT_STEP.match(node_text(increment).strip()):
+        return False
+    condition = node_text(loop.child_by_field_name("condition")).rstrip(";").strip()
+    bound = _SMALL_BOUND.search(condition)
+    return not (bound and int(bound.group(1)) <= MAX_FIXED_ITERATIONS)

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules.breaking_rename_or_drop import code_files, files_mentioning
 from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import format_qualname
+from agents.sql.parse import Statement
+
+SERVICE_ROLE = re.compile(r"service[_ ]?role|sb_secret_", re.I)
+"""Code using the service-role key bypasses RLS: enabling it changes nothing there."""
+
+SERVICE_ONLY_INTENT = re.compile(r"service[ _-]?role|\bno polic(y|ies)\b", re.I)
+"""A comment saying the table is meant for the service role only / to have no policy."""
+
+
+def _states_service_only(ctx: PerfContext, stmt: Statement) -> bool:
+    """True when the comment lines right above ``stmt`` (or on its line) say it is on purpose."""
+    lines = ctx.parsed.text.splitlines()
+    n = stmt.line - 1
+    if n < len(lines) and "--" in lines[n] and SERVICE_ONLY_INTENT.search(lines[n]):
+        return True
+    n -= 1
+    while n >= 0 and lines[n].strip().startswith("--"):
+        if SERVICE_ONLY_INTENT.search(lines[n]):
+            return True
+        n -= 1
+    # or the comment right after it ("-- No policies: only the service role ...")
+    n = stmt.end_line
+    while n < len(lines) and lines[n].strip().startswith("--"):
+        if SERVICE_ONLY_INTENT.search(lines[n]):
+            return True
+        n += 1
+    return False
 
 
 class RlsEnabledWithoutPolicies(PerfRule):
@@ -19,6 +48,12 @@ class RlsEnabledWithoutPolicies(PerfRule):
     Reports `alter table … enable row level security` on a table that existed
     before the PR with RLS off, when no policy on it exists after the PR and
     the API roles (`anon`, `authenticated`) still hold privileges on it.
+    When the repository has application code, the severity follows who uses
+    the table: medium when code outside the service role mentions it (named in
+    the message), low when no code mentions it, and only a note when the only
+    users hold the service-role key (which bypasses RLS) or a comment next to
+    the statement says the table is for the service role / has no policies on
+    purpose.
 
     ## Why is this bad?
     With RLS on and no policy, PostgreSQL denies every row to every role
@@ -63,6 +98,10 @@ class RlsEnabledWithoutPolicies(PerfRule):
                 for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")
             ):
                 continue  # the API roles hold no privilege on it: nothing reached it before either
+            severity, users = self._who_uses(ctx, alter.table[1])
+            if _states_service_only(ctx, alter.stmt):
+                severity = Severity.INFO
+            shown = ", ".join(f"`{p}`" for p in users[:5])
             yield self.finding(
                 ctx.path,
                 alter.stmt.line,
@@ -70,8 +109,28 @@ class RlsEnabledWithoutPolicies(PerfRule):
                 "policy exists "
                 "for it after this PR: from deploy on, every API query from anon and "
                 "authenticated users "
-                "returns no rows and writes fail.",
+                "returns no rows and writes fail"
+                + (f" ({shown} read it without the service role)." if users else "."),
                 "Add the policies the current callers need in the same migration, or confirm the "
                 "table is "
                 "only used with the service role.",
+                severity=severity,
             )
+
+    def _who_uses(self, ctx: PerfContext, table: str) -> tuple[Severity, list[str]]:
+        """Severity from the repository's code, and the files that use the table without
+        the service role."""
+        ws = ctx.workspace
+        head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
+        if not ws.has_repo or not head_code:
+            return self.severity, []
+        users = ws.cached(
+            "perf-mentions:" + table + ":head",
+            lambda: files_mentioning(ws.head, head_code, (table,)),
+        )
+        if not users:
+            return Severity.LOW, []
+        exposed = [p for p in users if not SERVICE_ROLE.search(ws.head.read_text(p) or "")]
+        if not exposed:
+            return Severity.INFO, []
+        return self.severity, exposed

@@ -9,8 +9,10 @@ from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import changed_alters
-from agents.sql.ast import column_names, format_qualname
-from agents.sql.parse import walk
+from agents.sql.analysis import migration_order
+from agents.sql.ast import column_names, format_qualname, qualname_of_rangevar
+from agents.sql.model import QualName
+from agents.sql.parse import Statement, walk
 
 
 def _is_not_null_check(expr: Any, column: str) -> bool:
@@ -21,13 +23,52 @@ def _is_not_null_check(expr: Any, column: str) -> bool:
     return False
 
 
+def _proven_by_pr(ctx: PerfContext, table: QualName, column: str, before: Statement) -> bool:
+    """True when the PR, before ``before``, leaves a *valid* ``CHECK (column IS NOT NULL)``
+    on ``table``: added without ``NOT VALID``, or added ``NOT VALID`` and then validated
+    (in an earlier migration or earlier in this file)."""
+    order = migration_order([p.path for p in ctx.pr_files])
+    if ctx.path not in order:
+        return False
+    by_path = {p.path: p for p in ctx.pr_files}
+    added: dict[str, bool] = {}
+    """Constraint name -> valid, for NOT NULL checks on the column."""
+    for path in order[: order.index(ctx.path) + 1]:
+        for stmt in by_path[path].statements:
+            if path == ctx.path and stmt.index >= before.index:
+                break
+            if stmt.kind != "AlterTableStmt":
+                continue
+            if qualname_of_rangevar(stmt.node.get("relation")) != table:
+                continue
+            for item in stmt.node.get("cmds") or []:
+                cmd = item.get("AlterTableCmd") if isinstance(item, dict) else None
+                if not cmd:
+                    continue
+                if cmd.get("subtype") == "AT_AddConstraint":
+                    con = (cmd.get("def") or {}).get("Constraint") or {}
+                    raw = con.get("raw_expr")
+                    if (
+                        con.get("contype") == "CONSTR_CHECK"
+                        and raw is not None
+                        and _is_not_null_check(raw, column)
+                    ):
+                        added[str(con.get("conname", ""))] = not con.get("skip_validation")
+                elif cmd.get("subtype") == "AT_ValidateConstraint":
+                    name = str(cmd.get("name", ""))
+                    if name in added:
+                        added[name] = True
+    return any(added.values())
+
+
 class SetNotNull(PerfRule):
     """Flags `ALTER COLUMN … SET NOT NULL` on a column that existed before the PR.
 
     ## What it does
     Reports `SET NOT NULL` on an existing column of a populated table, unless
-    a `CHECK (column IS NOT NULL)` constraint already exists (PostgreSQL 12+
-    then skips the scan).
+    a valid `CHECK (column IS NOT NULL)` constraint already exists, from an
+    earlier migration or added (and, if `NOT VALID`, validated) earlier in the
+    PR: PostgreSQL 12+ then skips the scan.
 
     ## Why is this bad?
     PostgreSQL scans the whole table to prove there is no NULL while holding
@@ -75,6 +116,8 @@ class SetNotNull(PerfRule):
             if table is None or column is None or not column.nullable:
                 continue
             if any(_is_not_null_check(c, name) for c in table.check_constraints):
+                continue
+            if _proven_by_pr(ctx, alter.table, name, alter.stmt):
                 continue
             yield self.finding(
                 ctx.path,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from agents.findings import Finding, Severity, Specialist, SuppressedFinding
+from agents.llm.cost import estimate_cost
 from agents.specialist import LlmUsage
 from pipeline.render.links import BlobLinks
 
@@ -65,6 +66,8 @@ class ReviewStats:
     llm_status: str = "rules only"
     """``claude (MODEL)``, or ``rules only: <why>``."""
     llm_usage: LlmUsage = field(default_factory=LlmUsage)
+    llm_model: str | None = None
+    """The Claude model asked, when the LLM ran (prices the footer's cost estimate)."""
     llm_unreviewed: list[str] = field(default_factory=list)
     """Paths the LLM did not get to (budget, deadline, failure)."""
     llm_dropped: int = 0
@@ -92,7 +95,13 @@ class ReviewStats:
             "errors": self.errors,
             "llm": {
                 "status": self.llm_status,
+                "model": self.llm_model,
                 "usage": asdict(self.llm_usage),
+                "estimated_cost_usd": (
+                    round(estimate_cost(self.llm_usage, self.llm_model), 4)
+                    if self.llm_model
+                    else None
+                ),
                 "unreviewed": list(self.llm_unreviewed),
                 "dropped": self.llm_dropped,
                 "merged": self.llm_merged,

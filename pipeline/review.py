@@ -82,6 +82,8 @@ async def arun_review(
     result = await graph.ainvoke(state)
     review: Review = result["review"]
     review.stats.seconds = time.perf_counter() - started
+    if llm is not None:
+        review.stats.llm_model = config.llm.model
     review.links = links
     return review
 

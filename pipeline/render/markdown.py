@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from agents.findings import Finding, Severity, SuppressedFinding
+from agents.llm.cost import usage_line
 from pipeline.render.links import BlobLinks
 from pipeline.report import Review, ReviewStats
 
@@ -200,6 +201,11 @@ def _coverage(stats: ReviewStats) -> str:
 def _not_reviewed(stats: ReviewStats) -> str:
     entries = [(p, r) for p, r in stats.skipped.items()]
     entries += [(p, "no specialist covers this file type") for p in stats.unrouted]
+    entries += [
+        (p, "rules only: the LLM did not get to it (token budget, deadline or failure)")
+        for p in stats.llm_unreviewed
+        if p not in stats.skipped
+    ]
     if not entries:
         return ""
     items = [f"- {escape(p)} — {escape(r)}" for p, r in entries[:MAX_LISTED_PATHS]]
@@ -216,10 +222,7 @@ def _footer(stats: ReviewStats) -> str:
     parts = [f"Mode: {escape(stats.llm_status)}"]
     u = stats.llm_usage
     if u.requests:
-        parts.append(
-            f"LLM: {u.requests} request{'s' if u.requests != 1 else ''}, "
-            f"{u.input_tokens:,} tokens in / {u.output_tokens:,} out"
-        )
+        parts.append(escape(usage_line(u, stats.llm_model or "")))
     if stats.llm_dropped or stats.llm_merged:
         parts.append(
             f"{stats.llm_dropped} LLM finding(s) dropped by verification, "

@@ -187,3 +187,29 @@ def test_one_huge_finding_cannot_crowd_out_the_rest() -> None:
     assert len(text) < 10_000
     assert "Small one" in text
     assert "not shown" not in text
+
+
+def test_llm_footer_shows_usage_and_cost_and_lists_files_the_llm_skipped() -> None:
+    from agents.specialist import LlmUsage
+
+    review = sample_review()
+    review.stats.llm_status = "claude (claude-sonnet-5-5)"
+    review.stats.llm_model = "claude-sonnet-5-5"
+    # 1M input tokens at $3 + 100k output at $15 = $4.50
+    review.stats.llm_usage = LlmUsage(requests=3, input_tokens=1_000_000, output_tokens=100_000)
+    review.stats.llm_unreviewed = ["supabase/functions/big/index.ts"]
+    md = render_markdown(review)
+    footer = md.rsplit("---", 1)[1]
+    assert "3 request(s)" in footer
+    assert "~$4.500 with claude-sonnet-5-5" in footer
+    assert "supabase/functions/big/index.ts" in md
+    assert "the LLM did not get to it" in md
+    data = json.loads(render_json(review))
+    assert data["stats"]["llm"]["model"] == "claude-sonnet-5-5"
+    assert data["stats"]["llm"]["estimated_cost_usd"] == 4.5
+
+
+def test_rules_only_review_has_no_cost_line() -> None:
+    md = render_markdown(sample_review())
+    assert "$" not in md.rsplit("---", 1)[1]
+    assert json.loads(render_json(sample_review()))["stats"]["llm"]["estimated_cost_usd"] is None

@@ -13,10 +13,10 @@ Front-end files routed here for mentioning keys are scanned for secrets only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from agents.changes import ChangedFile, FileStatus, Workspace
-from agents.findings import Finding, Severity, SuppressedFinding
+from agents.findings import Finding, Severity
 from agents.rls_security.rules import RULES
 from agents.rls_security.rules.secret_literal import SecretLiteral
 from agents.rls_security.secrets import find_secrets
@@ -25,6 +25,7 @@ from agents.sql.analysis import analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext
 from agents.sql.parse import ParsedSql
+from agents.sql.suppress import sort_suppressed
 
 log = logging.getLogger(__name__)
 
@@ -120,28 +121,7 @@ def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
                 f"{ctx.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
             )
             continue
-        _sort(found, ctx.parsed, outcome)
-
-
-def _sort(found: Iterable[Finding], parsed: ParsedSql, outcome: RuleOutcome) -> None:
-    """Move findings silenced by an ``architect-review: ignore CODE`` comment aside."""
-    for finding in found:
-        stmt_line = _statement_line(parsed, finding.line)
-        sup = parsed.suppression_for(finding.rule or "", stmt_line, finding.line)
-        if sup is None:
-            outcome.findings.append(finding)
-        else:
-            outcome.suppressed.append(SuppressedFinding(finding=finding, reason=sup.reason))
-
-
-def _statement_line(parsed: ParsedSql, line: int | None) -> int:
-    """First line of the statement holding ``line`` (the line itself when outside any)."""
-    if line is None:
-        return 0
-    for stmt in parsed.statements:
-        if stmt.line <= line <= stmt.end_line:
-            return stmt.line
-    return line
+        sort_suppressed(found, ctx.parsed, outcome)
 
 
 def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:

@@ -11,7 +11,7 @@ here it only becomes a note; a rule that crashes becomes a note too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.findings import Finding, SuppressedFinding
@@ -20,7 +20,7 @@ from agents.schema_performance.rules import RULES, TS_RULES
 from agents.specialist import RuleOutcome
 from agents.sql.analysis import SCHEMAS_DIR
 from agents.sql.context import contexts_for
-from agents.sql.parse import ParsedSql
+from agents.sql.suppress import sort_suppressed
 from agents.ts.context import ts_context_for
 
 log = logging.getLogger(__name__)
@@ -61,28 +61,7 @@ def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
                 f"{ctx.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
             )
             continue
-        _sort_sql(found, parsed, outcome)
-
-
-def _sort_sql(found: Iterable[Finding], parsed: ParsedSql, outcome: RuleOutcome) -> None:
-    """Move findings silenced by an ``architect-review: ignore CODE`` comment aside."""
-    for finding in found:
-        stmt_line = _statement_line(parsed, finding.line)
-        sup = parsed.suppression_for(finding.rule or "", stmt_line, finding.line)
-        if sup is None:
-            outcome.findings.append(finding)
-        else:
-            outcome.suppressed.append(SuppressedFinding(finding=finding, reason=sup.reason))
-
-
-def _statement_line(parsed: ParsedSql, line: int | None) -> int:
-    """First line of the statement holding ``line`` (the line itself when outside any)."""
-    if line is None:
-        return 0
-    for stmt in parsed.statements:
-        if stmt.line <= line <= stmt.end_line:
-            return stmt.line
-    return line
+        sort_suppressed(found, parsed, outcome)
 
 
 def _run_ts(file: ChangedFile, workspace: Workspace, outcome: RuleOutcome) -> None:

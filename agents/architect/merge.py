@@ -76,14 +76,19 @@ def _better(kept: Finding, new: Finding) -> Finding:
 def dedupe(findings: Sequence[Finding]) -> tuple[list[Finding], int]:
     """Findings with equivalents merged (first occurrence keeps its position)."""
     kept: list[Finding] = []
+    by_path: dict[str, list[int]] = {}
+    """Indexes into ``kept`` per path: findings on different paths are never the same,
+    so a 500-finding PR compares within files instead of all pairs."""
     merged = 0
     for f in findings:
-        for i, k in enumerate(kept):
-            if _same(k, f):
-                kept[i] = _better(k, f)
+        slots = by_path.setdefault(f.path, [])
+        for i in slots:
+            if _same(kept[i], f):
+                kept[i] = _better(kept[i], f)
                 merged += 1
                 break
         else:
+            slots.append(len(kept))
             kept.append(f)
     return kept, merged
 

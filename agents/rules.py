@@ -14,6 +14,7 @@ exposes ``RULES: tuple[type[Rule[...]], ...]``.
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 from collections.abc import Iterator
 from typing import ClassVar, Generic, TypeVar
@@ -24,10 +25,32 @@ DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "R
 
 CtxT = TypeVar("CtxT")
 
+_log = logging.getLogger(__name__)
+
 _ACRONYMS = {
     w.lower(): w
-    for w in ("RLS", "CORS", "JWT", "FK", "PK", "SQL", "API", "RPC", "PII", "URL", "ID",
-              "UUID", "JSON", "CTE", "DDL", "N+1", "SSRF", "OPTIONS", "TO", "UI")
+    for w in (
+        "RLS",
+        "CORS",
+        "JWT",
+        "FK",
+        "PK",
+        "SQL",
+        "API",
+        "RPC",
+        "PII",
+        "URL",
+        "ID",
+        "UUID",
+        "JSON",
+        "CTE",
+        "DDL",
+        "N+1",
+        "SSRF",
+        "OPTIONS",
+        "TO",
+        "UI",
+    )
 }
 
 
@@ -101,3 +124,18 @@ class Rule(Generic[CtxT]):
         if current:
             sections[current] = "\n".join(buf).strip()
         return sections
+
+
+def run_rule(rule: Rule[CtxT], ctx: CtxT, path: str, notes: list[str]) -> list[Finding]:
+    """The findings of ``rule`` in ``ctx``.
+
+    A rule that raises is a bug in that rule; it must not hide the other rules'
+    findings or sink the review, so it yields nothing here, its traceback goes to
+    the log, and a one-line note (shown in the review) says which rule failed where.
+    """
+    try:
+        return list(rule.check(ctx))
+    except Exception as exc:
+        _log.exception("rule %s failed on %s", rule.code, path)
+        notes.append(f"{path}: rule {rule.code} failed ({type(exc).__name__}: {exc})")
+        return []

@@ -9,7 +9,6 @@ never an exception, so one odd file cannot sink the review.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import tree_sitter as ts
@@ -18,13 +17,12 @@ from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.edge_reliability.context import EdgeContext
 from agents.edge_reliability.rules import RULES
 from agents.findings import Finding, SuppressedFinding
+from agents.rules import run_rule
 from agents.specialist import RuleOutcome
 from agents.ts.config import CONFIG_PATH
 from agents.ts.context import is_ts_path, read_head, ts_context_for
 from agents.ts.model import FUNCTION_TYPES
 from agents.ts.parse import ParsedTs, statement_of
-
-log = logging.getLogger(__name__)
 
 FUNCTIONS_DIR = "supabase/functions/"
 LOCAL_RULES = frozenset(
@@ -81,13 +79,7 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
         for rule in rules:
             if partial and rule.code not in LOCAL_RULES:
                 continue
-            try:
-                found = list(rule.check(ctx))
-            except Exception as exc:  # a rule bug must not sink the review
-                log.exception("rule %s failed on %s", rule.code, ctx.path)
-                outcome.notes.append(f"{rule.code} could not check {ctx.path}: {exc!r}")
-                continue
-            for finding in found:
+            for finding in run_rule(rule, ctx, ctx.path, outcome.notes):
                 if not _in_changed_code(ctx, finding):
                     continue
                 reason = _suppression(ctx, finding)

@@ -12,7 +12,6 @@ Front-end files routed here for mentioning keys are scanned for secrets only.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from agents.changes import ChangedFile, FileStatus, Workspace
@@ -20,14 +19,13 @@ from agents.findings import Finding, Severity
 from agents.rls_security.rules import RULES
 from agents.rls_security.rules.secret_literal import SecretLiteral
 from agents.rls_security.secrets import find_secrets
+from agents.rules import run_rule
 from agents.specialist import RuleOutcome
 from agents.sql.analysis import analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext
 from agents.sql.parse import ParsedSql
 from agents.sql.suppress import sort_suppressed
-
-log = logging.getLogger(__name__)
 
 SYNTAX_RULE = "SQL001"
 
@@ -112,15 +110,7 @@ def _note_opaque_bodies(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
 
 def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
     for rule_cls in RULES:
-        rule = rule_cls()
-        try:
-            found = list(rule.check(ctx))
-        except Exception as exc:
-            log.exception("rule %s failed on %s", rule_cls.code, ctx.path)
-            outcome.notes.append(
-                f"{ctx.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
-            )
-            continue
+        found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
         sort_suppressed(found, ctx.parsed, outcome)
 
 

@@ -10,11 +10,11 @@ here it only becomes a note; a rule that crashes becomes a note too.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.findings import Finding, SuppressedFinding
+from agents.rules import run_rule
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES, TS_RULES
 from agents.specialist import RuleOutcome
@@ -22,8 +22,6 @@ from agents.sql.analysis import SCHEMAS_DIR
 from agents.sql.context import contexts_for
 from agents.sql.suppress import sort_suppressed
 from agents.ts.context import ts_context_for
-
-log = logging.getLogger(__name__)
 
 
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
@@ -52,15 +50,7 @@ def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
         )
         return
     for rule_cls in RULES:
-        rule = rule_cls()
-        try:
-            found = list(rule.check(ctx))
-        except Exception as exc:  # one broken rule must not hide the other rules' findings
-            log.exception("rule %s failed on %s", rule_cls.code, ctx.path)
-            outcome.notes.append(
-                f"{ctx.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
-            )
-            continue
+        found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
         sort_suppressed(found, parsed, outcome)
 
 
@@ -72,16 +62,7 @@ def _run_ts(file: ChangedFile, workspace: Workspace, outcome: RuleOutcome) -> No
         return
     lines = (file.head_text or "").splitlines()
     for rule_cls in TS_RULES:
-        rule = rule_cls()
-        try:
-            found = list(rule.check(ctx))
-        except Exception as exc:  # one broken rule must not hide the other rules' findings
-            log.exception("rule %s failed on %s", rule_cls.code, file.path)
-            outcome.notes.append(
-                f"{file.path}: rule {rule_cls.code} failed ({type(exc).__name__}: {exc})"
-            )
-            continue
-        for finding in found:
+        for finding in run_rule(rule_cls(), ctx, file.path, outcome.notes):
             reason = _ts_suppression(lines, finding)
             if reason is None:
                 outcome.findings.append(finding)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from agents.projects import ProjectSpec, SupabaseProject, discover_projects, project_for
+
 
 class FileStatus(StrEnum):
     """How the PR changes a file."""
@@ -123,6 +125,8 @@ class Workspace:
     """True when base/head are real trees (git or GitHub), False for a bare diff."""
     settings: dict[str, Any] = field(default_factory=dict)
     """The frozen config's per-specialist settings (see pipeline.config)."""
+    project_specs: tuple[ProjectSpec, ...] = ()
+    """The config's ``projects:`` (empty: discover them, see :mod:`agents.projects`)."""
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -133,6 +137,22 @@ class Workspace:
             if f.path == path:
                 return f
         return None
+
+    @property
+    def projects(self) -> tuple[SupabaseProject, ...]:
+        """The Supabase projects of the repository (base and head trees, and the PR's files)."""
+
+        def compute() -> tuple[SupabaseProject, ...]:
+            paths = {*self.head.list_files(), *self.base.list_files()}
+            paths.update(f.path for f in self.files)
+            paths.update(f.old_path for f in self.files if f.old_path)
+            return discover_projects(sorted(paths), self.project_specs)
+
+        return self.cached("supabase-projects", compute)
+
+    def project_for(self, path: str) -> SupabaseProject | None:
+        """The project ``path`` belongs to, or None (a file outside every project)."""
+        return project_for(self.projects, path)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """Compute once per review, thread-safe."""

@@ -19,6 +19,9 @@ exists (or the file given with ``--config``).  Every key is optional::
       token_budget: 200000
     settings:                      # handed to each specialist as Workspace.settings[name]
       rls_security: {}
+    projects:                      # replaces discovery of **/supabase/ project folders
+      - root: apps/api/supabase
+        migrations: [apps/api/supabase/migrations, db/migrations]
 
 Nothing else reads the environment or files for configuration; later code
 receives this object.
@@ -34,6 +37,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.errors import UsageError
+from agents.projects import ProjectSpec
 from agents.specialist import LlmSettings
 from pipeline.routing import DEFAULT_ROUTES, DEFAULT_SKIPS, Route, SkipRule
 
@@ -74,6 +78,7 @@ class ConfigFile(BaseModel):
     replace_default_skips: bool = False
     llm: LlmConfig = LlmConfig()
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    projects: tuple[ProjectSpec, ...] = ()
 
 
 class Config(BaseModel):
@@ -93,6 +98,8 @@ class Config(BaseModel):
     """Model, budget and deadline of the optional Claude review."""
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-specialist settings, passed as ``Workspace.settings``."""
+    projects: tuple[ProjectSpec, ...] = ()
+    """Supabase project folders as configured (empty: discovered, see :mod:`agents.projects`)."""
     source: str | None = None
     """The config file this came from (None: defaults only)."""
 
@@ -140,6 +147,7 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         max_file_bytes=parsed.max_file_bytes,
         llm=llm,
         settings=parsed.settings,
+        projects=parsed.projects,
         source=source,
     )
 

@@ -56,9 +56,12 @@ def make_llm_reviewer(
 
 
 def _with_settings(workspace: Workspace, config: Config) -> Workspace:
-    if workspace.settings or not config.settings:
-        return workspace
-    return dataclasses.replace(workspace, settings=dict(config.settings))
+    update: dict[str, object] = {}
+    if config.settings and not workspace.settings:
+        update["settings"] = dict(config.settings)
+    if config.projects and not workspace.project_specs:
+        update["project_specs"] = tuple(config.projects)
+    return dataclasses.replace(workspace, **update) if update else workspace  # type: ignore[arg-type]
 
 
 async def arun_review(

@@ -82,33 +82,32 @@ SECRET_HINT = r"service_role|SERVICE_ROLE|sb_secret_|eyJhbGciOi"
 
 DEFAULT_ROUTES: tuple[Route, ...] = (
     Route(
-        paths=("supabase/migrations/**/*.sql", "*.sql"),
+        paths=("**/supabase/migrations/**/*.sql", "*.sql"),
         specialists=("rls_security", "schema_performance"),
         why="SQL: policies, grants and functions (security); indexes, locks, types (performance)",
     ),
     Route(
-        paths=("supabase/functions/**/*.{ts,tsx,js,jsx,mjs,mts}",),
+        paths=("**/supabase/functions/**/*.{ts,tsx,js,jsx,mjs,mts}",),
         specialists=("edge_reliability", "schema_performance"),
         why="Edge Functions: auth, CORS, errors (reliability); query loops / N+1 (performance)",
     ),
     Route(
-        paths=("supabase/functions/**/*.{ts,tsx,js,jsx,mjs,mts}",),
+        paths=("**/supabase/functions/**/*.{ts,tsx,js,jsx,mjs,mts}",),
         specialists=("rls_security",),
         content=SUPABASE_CLIENT_HINT,
         why="Edge Functions creating a Supabase client: service-role use bypasses RLS",
     ),
     Route(
         paths=(
-            "supabase/functions/**/deno.json",
-            "supabase/functions/**/deno.jsonc",
-            "supabase/functions/**/import_map.json",
-            "supabase/functions/import_map.json",
+            "**/supabase/functions/**/deno.json",
+            "**/supabase/functions/**/deno.jsonc",
+            "**/supabase/functions/**/import_map.json",
         ),
         specialists=("edge_reliability",),
         why="Edge Function imports: pinned versions",
     ),
     Route(
-        paths=("supabase/config.toml",),
+        paths=("**/supabase/config.toml",),
         specialists=("edge_reliability", "rls_security"),
         why="function settings such as verify_jwt (reliability); exposed API schemas (security)",
     ),
@@ -138,7 +137,9 @@ DEFAULT_SKIPS: tuple[SkipRule, ...] = (
     ),
     SkipRule(paths=("*.min.js", "*.min.mjs", "*.map"), reason="minified or source map"),
     SkipRule(paths=("node_modules/**", "**/node_modules/**"), reason="vendored dependency"),
-    SkipRule(paths=("supabase/.temp/**", "supabase/.branches/**"), reason="Supabase CLI state"),
+    SkipRule(
+        paths=("**/supabase/.temp/**", "**/supabase/.branches/**"), reason="Supabase CLI state"
+    ),
 )
 
 

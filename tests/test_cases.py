@@ -8,6 +8,10 @@ finding of the same path and specialist within 3 lines at or above its
 ``min_severity``, and no other finding of severity low or above appears
 (``tolerated`` places excepted).  These cases were written apart from the
 bench's development set, to keep the rules honest about generalising.
+
+A case written before the feature that catches it carries ``"pending": "why"``
+in its ``case.json``: it is a strict xfail, so the day it passes the marker
+must go (a pending case can never hide a regression of a finished one).
 """
 
 from __future__ import annotations
@@ -27,8 +31,13 @@ CASES = Path(__file__).resolve().parent / "cases"
 TOLERANCE = 3
 
 
-def _case_dirs() -> list[Path]:
-    return sorted(p for p in CASES.iterdir() if (p / "case.json").is_file())
+def _case_dirs() -> list[Any]:
+    out: list[Any] = []
+    for path in sorted(p for p in CASES.iterdir() if (p / "case.json").is_file()):
+        pending = json.loads((path / "case.json").read_text(encoding="utf-8")).get("pending")
+        marks = [pytest.mark.xfail(strict=True, reason=str(pending))] if pending else []
+        out.append(pytest.param(path, marks=marks, id=path.name))
+    return out
 
 
 def _review(case: Path) -> tuple[dict[str, Any], list[Finding]]:
@@ -42,7 +51,7 @@ def _review(case: Path) -> tuple[dict[str, Any], list[Finding]]:
     return spec, list(review.findings)
 
 
-@pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("case", _case_dirs())
 def test_case(case: Path) -> None:
     spec, findings = _review(case)
     judged = [f for f in findings if f.severity is not Severity.INFO and f.line is not None]

@@ -45,7 +45,8 @@ _RANK = {
 Specialist = Literal["rls_security", "schema_performance", "edge_reliability"]
 SPECIALISTS: tuple[Specialist, ...] = ("rls_security", "schema_performance", "edge_reliability")
 
-Source = Literal["rule", "llm"]
+Source = Literal["rule", "llm", "database"]
+"""Who produced a finding: a deterministic rule, Claude, or the database stage (measured)."""
 
 
 class Finding(BaseModel):

@@ -1,0 +1,17 @@
+"""Why the database stage could not run: one typed error, one line for the comment.
+
+The stage never fails the review: :class:`DatabaseUnavailable` is caught by
+:func:`agents.database.stage.run_database_stage`, which then reports
+"rules only: <reason>" (or fails the run when the config says
+``database: required``).
+"""
+
+from __future__ import annotations
+
+
+class DatabaseUnavailable(Exception):
+    """No server could be started or it died; ``str(exc)`` is the one-line reason."""
+
+
+class DeadlineExceeded(DatabaseUnavailable):
+    """The stage's total deadline passed; what was measured before it still counts."""

@@ -1,0 +1,351 @@
+"""The database stage: apply the history and the PR to a real PostgreSQL and report.
+
+:func:`run_database_stage` is the one entry point.  For every Supabase project
+whose migrations the PR touches it creates a throwaway database on one
+throwaway server, lays Supabase's platform (:mod:`agents.database.platform`),
+applies the base side's migrations, then the PR's new ones (measuring locks,
+rewrites and scans per statement, :mod:`agents.database.apply`), and reads the
+effective privileges of the API roles on what the PR created or changed
+(:mod:`agents.database.privileges`).  It never raises: a missing server, a
+start failure or the deadline turn into ``DatabaseOutcome.status`` and one
+line saying why, and the review goes on with the rules.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import psycopg
+
+from agents.changes import FileStatus, Workspace
+from agents.database.apply import Applier, FileResult, LockMeasure, Migration, migration_from
+from agents.database.errors import DatabaseUnavailable
+from agents.database.extensions import extension_files
+from agents.database.findings import failure_finding
+from agents.database.platform import create_project_database, lay_cluster
+from agents.database.privileges import PrivilegeFact, facts, snapshot
+from agents.database.regime import (
+    SWITCH_SQL,
+    Regime,
+    RegimeSetting,
+    read_api_settings,
+    regime_for,
+)
+from agents.database.server import Server, ServerKind, find_binaries
+from agents.database.watchdog import Watchdog
+from agents.findings import Finding
+from agents.projects import SupabaseProject
+from agents.sql.ast import qualname_of_rangevar
+from agents.sql.parse import parse_sql, walk
+
+Mode = Literal["auto", "off", "required"]
+Status = Literal["ran", "skipped", "unavailable", "deadline"]
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """The ``database`` configuration (``settings: database: {…}`` or the CLI)."""
+
+    mode: Mode = "auto"
+    """auto: run when a server is available; off: never; required: fail the review without it."""
+    server: ServerKind = "auto"
+    """Where PostgreSQL comes from: the wheel, the system's ``pg_ctl``, or auto (wheel first)."""
+    grant_regime: RegimeSetting = "auto"
+    """Default-privilege regime: by config.toml / migration date (auto), or forced."""
+    statement_timeout: float = 10.0
+    """Seconds one statement may run (PR SQL cannot lift it)."""
+    deadline: float = 60.0
+    """Seconds for the whole stage, server start included."""
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any] | None) -> DatabaseSettings:
+        """From ``Workspace.settings['database']`` (unknown keys are ignored by the caller)."""
+        data = dict(data or {})
+        return cls(
+            mode=data.get("mode", "auto"),
+            server=data.get("server", "auto"),
+            grant_regime=data.get("grant_regime", "auto"),
+            statement_timeout=float(data.get("statement_timeout", 10.0)),
+            deadline=float(data.get("deadline", 60.0)),
+        )
+
+
+@dataclass
+class ProjectRun:
+    """What happened in one project's database."""
+
+    project: str
+    base_total: int = 0
+    base_applied: int = 0
+    pr_total: int = 0
+    pr_applied: int = 0
+    results: list[FileResult] = field(default_factory=list)
+
+
+@dataclass
+class DatabaseOutcome:
+    """Everything the stage hands back to the graph."""
+
+    status: Status = "skipped"
+    reason: str = ""
+    """One line: why skipped/unavailable, or what ran (``PostgreSQL 18 (wheel)``)."""
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+    """"Could not verify" items, one line each (also DB002 findings)."""
+    measures: list[LockMeasure] = field(default_factory=list)
+    privileges: list[PrivilegeFact] = field(default_factory=list)
+    anchors: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    """(schema, name) → (path, line) of the PR statement that created or changed it."""
+    projects: list[ProjectRun] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def applied(self) -> int:
+        return sum(p.base_applied + p.pr_applied for p in self.projects)
+
+    @property
+    def total(self) -> int:
+        return sum(p.base_total + p.pr_total for p in self.projects)
+
+    def coverage_line(self) -> str:
+        """The coverage table's "database" row text."""
+        if self.status in ("skipped", "unavailable"):
+            return f"not run: {self.reason}"
+        pr_applied = sum(p.pr_applied for p in self.projects)
+        pr_total = sum(p.pr_total for p in self.projects)
+        text = (
+            f"applied {self.applied} of {self.total} migrations ({pr_applied} of {pr_total} "
+            f"from this PR) on {self.reason} in {self.seconds:.1f} s"
+        )
+        if self.status == "deadline":
+            text += "; stopped at the deadline"
+        return text
+
+
+def _touched_projects(workspace: Workspace) -> list[SupabaseProject]:
+    """Projects whose migration folders the PR adds to or changes, in root order."""
+    out: list[SupabaseProject] = []
+    for f in workspace.files:
+        project = workspace.project_for(f.path)
+        if project is None or not project.is_migration(f.path) or f.status is FileStatus.DELETED:
+            continue
+        if project not in out:
+            out.append(project)
+    return out
+
+
+def _migrations(
+    workspace: Workspace, project: SupabaseProject
+) -> tuple[list[Migration], list[Migration], list[str]]:
+    """(base history, the PR's new files, notes) in the CLI's order (file name)."""
+    notes: list[str] = []
+    base_paths = project.migrations_in(
+        p for d in project.migration_dirs for p in workspace.base.list_files(d + "/")
+    )
+    head_paths = project.migrations_in(
+        p for d in project.migration_dirs for p in workspace.head.list_files(d + "/")
+    )
+    base: list[Migration] = []
+    for path in base_paths:
+        text = workspace.base.read_text(path)
+        mig = migration_from(path, text or "", pr=False)
+        if mig is not None and text is not None:
+            base.append(mig)
+    base_names = {p.rsplit("/", 1)[-1] for p in base_paths}
+    newest = max((m.version for m in base), default="")
+    pr: list[Migration] = []
+    for path in head_paths:
+        name = path.rsplit("/", 1)[-1]
+        changed = workspace.file(path)
+        if name in base_names:
+            if changed is not None and changed.status is FileStatus.MODIFIED:
+                notes.append(
+                    f"{path} edits a migration of the base history: `supabase db push` does not "
+                    "re-run applied migrations, so the edit never reaches deployed databases"
+                )
+            continue
+        text = workspace.head.read_text(path)
+        mig = migration_from(path, text or "", pr=True)
+        if mig is None:
+            notes.append(f"{path} does not match <version>_<name>.sql: the CLI skips it")
+            continue
+        if text is None:
+            continue
+        if mig.version < newest and len(mig.version) == len(newest):
+            notes.append(
+                f"{path} is older than the newest applied migration ({newest}): "
+                "`supabase db push` refuses it unless run with --include-all"
+            )
+        pr.append(mig)
+    return base, pr, notes
+
+
+_IDENT = re.compile(r'"((?:[^"]|"")*)"|([^.]+)')
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = [
+        (m.group(1) or "").replace('""', '"') if m.group(1) is not None else m.group(2)
+        for m in _IDENT.finditer(name.split("(")[0])
+    ]
+    return (parts[0], parts[1]) if len(parts) >= 2 else ("public", parts[0] if parts else name)
+
+
+def _anchors(migrations: list[Migration]) -> dict[tuple[str, str], tuple[str, int]]:
+    """Where the PR creates (first) or else last changes each relation."""
+    created: dict[tuple[str, str], tuple[str, int]] = {}
+    changed: dict[tuple[str, str], tuple[str, int]] = {}
+    for mig in migrations:
+        parsed = parse_sql(mig.path, mig.text)
+        for stmt in parsed.statements:
+            node = stmt.node
+            if stmt.kind == "CreateStmt":
+                created.setdefault(
+                    qualname_of_rangevar(node.get("relation")), (mig.path, stmt.line)
+                )
+            elif stmt.kind == "ViewStmt":
+                created.setdefault(qualname_of_rangevar(node.get("view")), (mig.path, stmt.line))
+            elif stmt.kind == "CreateTableAsStmt":
+                rel = (node.get("into") or {}).get("rel")
+                created.setdefault(qualname_of_rangevar(rel), (mig.path, stmt.line))
+            elif stmt.kind in ("AlterTableStmt", "CreatePolicyStmt", "GrantStmt"):
+                for kind, sub in walk(node):
+                    if kind == "RangeVar":
+                        changed[qualname_of_rangevar(sub)] = (mig.path, stmt.line)
+    return {**changed, **created}
+
+
+def _switch_regime(conn: psycopg.Connection[tuple[object, ...]], regime: Regime) -> None:
+    for statement in SWITCH_SQL[regime]:
+        conn.execute(statement.encode())
+
+
+def _run_project(
+    server: Server,
+    workspace: Workspace,
+    project: SupabaseProject,
+    index: int,
+    settings: DatabaseSettings,
+    watchdog: Watchdog,
+    outcome: DatabaseOutcome,
+) -> None:
+    run = ProjectRun(project=project.label)
+    outcome.projects.append(run)
+    base, pr, notes = _migrations(workspace, project)
+    outcome.notes.extend(notes)
+    run.base_total, run.pr_total = len(base), len(pr)
+    api, note = read_api_settings(workspace.head.read_text(project.config_path))
+    if note:
+        outcome.notes.append(f"{project.config_path}: {note}")
+    dbname = f"project_{index}"
+    create_project_database(server, dbname)
+    with server.connect("postgres", dbname) as conn, watchdog.watch(conn):
+        applier = Applier(conn, watchdog)
+        regime: Regime = "legacy"
+        for mig in base:
+            wanted = regime_for(mig.version, api, settings.grant_regime)
+            if wanted != regime:
+                _switch_regime(conn, wanted)
+                regime = wanted
+            result = applier.apply(mig)
+            run.results.append(result)
+            if result.applied:
+                run.base_applied += 1
+            elif result.failure is not None:
+                f = result.failure
+                outcome.notes.append(
+                    f"base migration {mig.path} did not apply (line {f.line}: {f.sqlstate} "
+                    f"{f.message}); the review went on with what applied"
+                )
+        applier.track_tables()
+        before = snapshot(conn, api.schemas)
+        for mig in pr:
+            wanted = regime_for(mig.version, api, settings.grant_regime)
+            if wanted != regime:
+                _switch_regime(conn, wanted)
+                regime = wanted
+            result = applier.apply(mig, measure=True)
+            run.results.append(result)
+            outcome.measures.extend(result.measures)
+            if result.applied:
+                run.pr_applied += 1
+                continue
+            failure = result.failure
+            if failure is None:
+                continue
+            outcome.findings.append(failure_finding(failure))
+            if failure.verdict == "unverified":
+                outcome.unverified.append(f"{failure.path}:{failure.line}: {failure.reason}")
+            else:
+                rest = pr[pr.index(mig) + 1 :]
+                if rest:
+                    outcome.notes.append(
+                        f"{len(rest)} later migration(s) of this PR were not applied: "
+                        f"`supabase db push` stops at the first failure ({mig.path})"
+                    )
+                break
+        after = snapshot(conn, api.schemas)
+        outcome.privileges.extend(facts(conn, before, after))
+        outcome.anchors.update(_anchors(pr))
+
+
+def run_database_stage(
+    workspace: Workspace, settings: DatabaseSettings | None = None
+) -> DatabaseOutcome:
+    """Apply and measure every touched project; never raises (see the module docstring)."""
+    settings = settings or DatabaseSettings.from_mapping(workspace.settings.get("database"))
+    started = time.monotonic()
+    outcome = DatabaseOutcome()
+    if settings.mode == "off":
+        outcome.reason = "database: off"
+        return outcome
+    if not workspace.has_repo:
+        outcome.reason = "a diff alone has no migration history to apply"
+        return outcome
+    projects = _touched_projects(workspace)
+    if not projects:
+        outcome.reason = "no migration changed"
+        return outcome
+    server: Server | None = None
+    watchdog = Watchdog(
+        deadline=started + settings.deadline,
+        statement_seconds=settings.statement_timeout,
+        kill=lambda: server.kill() if server is not None else None,
+    )
+    try:
+        binaries = find_binaries(settings.server)
+        timeout_ms = int(settings.statement_timeout * 1000)
+        server = Server.start(
+            binaries,
+            {"statement_timeout": f"{timeout_ms}ms", "lock_timeout": f"{timeout_ms}ms"},
+            extension_files(binaries),
+        )
+        outcome.reason = binaries.label
+        lay_cluster(server)
+        for index, project in enumerate(projects):
+            _run_project(server, workspace, project, index, settings, watchdog, outcome)
+        outcome.status = "ran"
+    except DatabaseUnavailable as exc:
+        outcome.status = "unavailable"
+        outcome.reason = str(exc)
+    except psycopg.Error as exc:
+        if watchdog.expired:
+            outcome.status = "deadline"
+            outcome.notes.append(
+                f"the database stage stopped at its {settings.deadline:.0f} s deadline; "
+                "what was measured before it is reported"
+            )
+        else:
+            outcome.status = "unavailable"
+            outcome.reason = f"the review's database failed: {' '.join(str(exc).split())}"
+    finally:
+        if server is not None:
+            server.stop()
+        outcome.seconds = time.monotonic() - started
+    if outcome.status == "unavailable":
+        outcome.findings.clear()
+    return outcome

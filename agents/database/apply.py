@@ -168,6 +168,8 @@ class FileResult:
     statements: int = 0
     seconds: float = 0.0
     measures: list[LockMeasure] = field(default_factory=list)
+    measured: list[tuple[int, int]] = field(default_factory=list)
+    """(line, end_line) of every statement that ran measured (with or without a finding)."""
 
 
 def _pipeline_incompatible(stmt: Statement) -> bool:
@@ -314,6 +316,7 @@ class Applier:
             ) from exc
         if before is not None and stmt is not None:
             result.measures.extend(self._measure(parsed, stmt, before))
+            result.measured.append((stmt.line, stmt.end_line))
 
     # -- failures ------------------------------------------------------------
 

@@ -98,6 +98,8 @@ class DatabaseOutcome:
     """"Could not verify" items, one line each (also DB002 findings)."""
     measures: list[LockMeasure] = field(default_factory=list)
     privileges: list[PrivilegeFact] = field(default_factory=list)
+    measured: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """path → (line, end_line) of the PR statements that ran measured."""
     anchors: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     """(schema, name) → (path, line) of the PR statement that created or changed it."""
     projects: list[ProjectRun] = field(default_factory=list)
@@ -271,6 +273,7 @@ def _run_project(
             result = applier.apply(mig, measure=True)
             run.results.append(result)
             outcome.measures.extend(result.measures)
+            outcome.measured.setdefault(mig.path, []).extend(result.measured)
             if result.applied:
                 run.pr_applied += 1
                 continue

@@ -1,0 +1,159 @@
+"""Applying migrations as the Supabase CLI does: failures pinned to a line, classified honestly."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.database.findings import DB_FAILS, DB_UNVERIFIED
+from agents.database.stage import DatabaseOutcome, DatabaseSettings
+from agents.findings import Finding, Severity
+from tests.database.helpers import MIG, stage
+
+BASE = {
+    "20240101000000_init.sql": (
+        "create table public.orders (\n  id bigint primary key,\n  status text,\n  amount int\n);\n"
+        "create type public.order_state as enum ('new', 'paid');\n"
+    )
+}
+
+
+def _one_failure(head: dict[str, str | None]) -> tuple[DatabaseOutcome, Finding]:
+    out = stage(BASE, head)
+    assert out.status == "ran", out.reason
+    fails = [f for f in out.findings if f.rule in (DB_FAILS, DB_UNVERIFIED)]
+    assert len(fails) == 1, out.findings
+    return out, fails[0]
+
+
+def test_clean_history_and_pr_apply() -> None:
+    out = stage(
+        BASE, {"20261201000000_add.sql": "alter table public.orders add column note text;\n"}
+    )
+    assert out.status == "ran"
+    assert out.findings == []
+    assert (out.applied, out.total) == (2, 2)
+    assert "applied 2 of 2 migrations (1 of 1 from this PR)" in out.coverage_line()
+
+
+def test_missing_column_is_a_high_deploy_failure_at_its_line() -> None:
+    sql = (
+        "alter table public.orders add column note text;\n\nupdate public.orders\n  set totl = 0;\n"
+    )
+    _, f = _one_failure({"20261201000000_fix.sql": sql})
+    assert f.rule == DB_FAILS and f.severity is Severity.HIGH and f.source == "database"
+    assert (f.path, f.line) == (MIG + "20261201000000_fix.sql", 4)
+    assert "42703" in (f.evidence or "") and 'column "totl"' in (f.evidence or "")
+
+
+def test_enum_value_used_in_the_transaction_that_adds_it() -> None:
+    sql = (
+        "alter type public.order_state add value 'refunded';\n"
+        "update public.orders set status = 'x' where 'refunded'::public.order_state is not null;\n"
+    )
+    _, f = _one_failure({"20261201000000_enum.sql": sql})
+    assert f.rule == DB_FAILS and f.line == 2 and "55P04" in (f.evidence or "")
+
+
+def test_wrong_order_of_files_fails_where_the_table_is_missing() -> None:
+    head: dict[str, str | None] = {
+        "20261201000000_index.sql": "create index on public.invoices (order_id);\n",
+        "20261202000000_table.sql": "create table public.invoices (id int, order_id bigint);\n",
+    }
+    out, f = _one_failure(head)
+    assert f.rule == DB_FAILS and f.path.endswith("20261201000000_index.sql")
+    assert any("not applied" in n for n in out.notes)  # db push stops at the first failure
+
+
+def test_typo_that_still_parses() -> None:
+    _, f = _one_failure({"20261201000000_typo.sql": "alter table public.order add column x int;\n"})
+    assert f.rule == DB_FAILS and '"public.order" does not exist' in (f.evidence or "")
+
+
+def test_storage_objects_alter_fails_as_on_supabase() -> None:
+    sql = "alter table storage.objects enable row level security;\n"
+    _, f = _one_failure({"20261201000000_storage.sql": sql})
+    assert f.rule == DB_FAILS and "must be owner of table objects" in (f.evidence or "")
+
+
+def test_storage_policy_applies_like_supautils_allows() -> None:
+    sql = (
+        'create policy "own folder" on storage.objects for select to authenticated\n'
+        "  using ((storage.foldername(name))[1] = auth.uid()::text);\n"
+    )
+    out = stage(BASE, {"20261201000000_policy.sql": sql})
+    assert out.findings == [] and out.applied == 2
+
+
+def test_concurrently_runs_outside_the_transaction_as_the_cli_does() -> None:
+    sql = (
+        "alter table public.orders add column paid_at timestamptz;\n"
+        "create index concurrently orders_paid_at on public.orders (paid_at);\n"
+    )
+    out = stage(BASE, {"20261201000000_cic.sql": sql})
+    assert out.findings == [], out.findings
+
+
+def test_seed_sql_is_never_applied() -> None:
+    out = stage(
+        BASE, {"20261201000000_a.sql": "select 1;\n"}, extra={"supabase/seed.sql": "select 1/0;"}
+    )
+    assert out.findings == [] and out.total == 2
+
+
+def test_stub_caused_failure_is_could_not_verify() -> None:
+    sql = "create extension if not exists http with schema extensions;\nselect extensions.http_get('https://example.com');\n"
+    _, f = _one_failure({"20261201000000_http.sql": sql})
+    assert f.rule == DB_UNVERIFIED and f.severity is Severity.INFO and f.line == 2
+
+
+def test_extension_the_server_lacks_is_could_not_verify() -> None:
+    out, f = _one_failure(
+        {"20261201000000_gis.sql": "create extension postgis with schema extensions;\n"}
+    )
+    assert f.rule == DB_UNVERIFIED
+    assert out.unverified and "not available" in out.unverified[0]
+
+
+def test_unmodelled_platform_object_is_could_not_verify() -> None:
+    sql = "create policy p on auth.mfa_factors for select using (true);\n"
+    _, f = _one_failure({"20261201000000_mfa.sql": sql})
+    assert f.rule == DB_UNVERIFIED
+
+
+def test_failure_after_an_unverified_migration_is_not_claimed() -> None:
+    head: dict[str, str | None] = {
+        "20261201000000_gis.sql": (
+            "create extension postgis;\ncreate table public.places (id int, geom geometry);\n"
+        ),
+        "20261202000000_idx.sql": "create index on public.places using gist (geom);\n",
+    }
+    out = stage(BASE, head)
+    assert [f.rule for f in out.findings] == [DB_UNVERIFIED, DB_UNVERIFIED]
+
+
+def test_base_failure_is_a_note_and_the_stage_goes_on() -> None:
+    base = {**BASE, "20240102000000_broken.sql": "alter table public.nope add column x int;\n"}
+    out = stage(base, {"20261201000000_ok.sql": "alter table public.orders add column y int;\n"})
+    assert out.status == "ran" and out.findings == []
+    assert any("20240102000000_broken.sql did not apply" in n for n in out.notes)
+
+
+def test_off_and_no_migration_do_not_start_a_server() -> None:
+    off = stage(BASE, {"20261201000000_a.sql": "select 1;\n"}, DatabaseSettings(mode="off"))
+    assert (off.status, off.reason) == ("skipped", "database: off")
+    none = stage(BASE, {})
+    assert none.status == "skipped" and none.reason == "no migration changed"
+
+
+@pytest.mark.parametrize("kind", ["system"])
+def test_system_server_when_configured(kind: str) -> None:
+    from agents.database.server import system_bindir
+
+    if system_bindir() is None:
+        pytest.skip("no system pg_ctl on PATH")
+    out = stage(
+        BASE,
+        {"20261201000000_a.sql": "alter table public.orders add column z int;\n"},
+        DatabaseSettings(server="system"),
+    )
+    assert out.status == "ran" and "(system)" in out.reason and out.findings == []

@@ -1,0 +1,127 @@
+"""Supabase's platform as laid before any migration: roles, auth, storage, extensions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from agents.database.platform import create_project_database
+from agents.database.server import Server
+
+
+@pytest.fixture(scope="module")
+def db(server: Server) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    name = f"platform_{uuid.uuid4().hex[:8]}"
+    create_project_database(server, name)
+    with server.connect("postgres", name) as conn:
+        yield conn
+
+
+def test_postgres_is_the_non_superuser_migration_owner(
+    db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    row = db.execute(
+        "select rolsuper, rolbypassrls, rolcreaterole from pg_roles where rolname = current_user"
+    ).fetchone()
+    assert db.execute("select current_user").fetchone() == ("postgres",)
+    assert row == (False, True, True)
+
+
+def test_api_roles(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    rows = dict(
+        db.execute(
+            "select rolname, rolbypassrls from pg_roles "
+            "where rolname in ('anon', 'authenticated', 'service_role')"
+        ).fetchall()
+    )
+    assert rows == {"anon": False, "authenticated": False, "service_role": True}
+
+
+def test_auth_uid_reads_request_jwt_claims(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    user = uuid.uuid4()
+    with db.transaction(force_rollback=True):
+        db.execute("set local role authenticated")
+        db.execute(
+            "select set_config('request.jwt.claims', %s, true)",
+            (f'{{"sub": "{user}", "role": "authenticated", "email": "a@example.com"}}',),
+        )
+        row = db.execute(
+            "select auth.uid(), auth.role(), auth.email(), auth.jwt()->>'sub'"
+        ).fetchone()
+    assert row == (user, "authenticated", "a@example.com", str(user))
+    assert db.execute("select auth.uid()").fetchone() == (None,)
+
+
+def test_auth_users_has_the_real_columns(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    cols = {
+        r[0]
+        for r in db.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'auth' and table_name = 'users'"
+        ).fetchall()
+    }
+    assert {"id", "email", "raw_user_meta_data", "raw_app_meta_data", "is_anonymous"} <= cols
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), db.transaction(force_rollback=True):
+        db.execute("set local role anon")
+        db.execute("select * from auth.users")
+
+
+def test_storage_helpers(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    row = db.execute(
+        "select storage.foldername('a/b/c.tar.gz'), storage.filename('a/b/c.tar.gz'), "
+        "storage.extension('a/b/c.tar.gz')"
+    ).fetchone()
+    assert row == (["a", "b"], "c.tar.gz", "gz")
+
+
+def test_storage_objects_is_not_owned_by_postgres(
+    db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    # As on Supabase: `alter table storage.objects …` fails for the migration owner.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), db.transaction(force_rollback=True):
+        db.execute("alter table storage.objects enable row level security")
+
+
+def test_preinstalled_extensions_live_in_extensions(
+    db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    rows = dict(
+        db.execute("select extname, extnamespace::regnamespace::text from pg_extension").fetchall()
+    )
+    assert rows.get("pgcrypto") == "extensions"
+    assert rows.get("uuid-ossp") == "extensions"
+    assert rows.get("supabase_vault") == "vault"
+    assert db.execute("select extensions.uuid_generate_v4() is not null").fetchone() == (True,)
+
+
+@pytest.mark.parametrize(
+    ("create", "call"),
+    [
+        ("create extension if not exists pg_net", "select net.http_post('https://example.com')"),
+        (
+            "create extension pg_cron with schema pg_catalog",
+            "select cron.schedule('j', '* * * * *', 'select 1')",
+        ),
+        (
+            "create extension if not exists pg_jsonschema with schema extensions",
+            "select extensions.jsonb_matches_schema('{}', '{}'::jsonb)",
+        ),
+        (
+            "create extension if not exists moddatetime with schema extensions",
+            "select 1 from pg_proc where proname = 'moddatetime'",
+        ),
+        (
+            "create extension if not exists vector with schema extensions",
+            "select '[1,2]'::extensions.vector",
+        ),
+    ],
+)
+def test_postgres_creates_supabase_extensions(
+    db: psycopg.Connection[tuple[object, ...]], create: str, call: str
+) -> None:
+    with db.transaction(force_rollback=True):
+        db.execute(create)
+        assert db.execute(call).fetchone() is not None

@@ -37,7 +37,7 @@ from agents.database.regime import (
 from agents.database.server import Server, ServerKind, find_binaries
 from agents.database.watchdog import Watchdog
 from agents.findings import Finding
-from agents.projects import SupabaseProject
+from agents.projects import SupabaseProject, discover_projects, project_for
 from agents.sql.ast import qualname_of_rangevar
 from agents.sql.parse import parse_sql, walk
 
@@ -130,9 +130,13 @@ class DatabaseOutcome:
 
 def _touched_projects(workspace: Workspace) -> list[SupabaseProject]:
     """Projects whose migration folders the PR adds to or changes, in root order."""
+    # Workspace.projects also lists the head tree; here base + the diff suffice (the head
+    # tree may be the GitHub API, where a listing costs requests)
+    paths = {*workspace.base.list_files(), *(f.path for f in workspace.files)}
+    projects = discover_projects(sorted(paths), workspace.project_specs)
     out: list[SupabaseProject] = []
     for f in workspace.files:
-        project = workspace.project_for(f.path)
+        project = project_for(projects, f.path)
         if project is None or not project.is_migration(f.path) or f.status is FileStatus.DELETED:
             continue
         if project not in out:
@@ -148,8 +152,14 @@ def _migrations(
     base_paths = project.migrations_in(
         p for d in project.migration_dirs for p in workspace.base.list_files(d + "/")
     )
+    # head = base history + what the PR adds (the head tree is never listed: on the GitHub
+    # API that is a request per folder, and the PR's files are all in the diff)
+    gone = {f.old_path or f.path for f in workspace.files if f.status is not FileStatus.MODIFIED}
     head_paths = project.migrations_in(
-        p for d in project.migration_dirs for p in workspace.head.list_files(d + "/")
+        {
+            *(p for p in base_paths if p not in gone),
+            *(f.path for f in workspace.files if f.status is not FileStatus.DELETED),
+        }
     )
     base: list[Migration] = []
     for path in base_paths:
@@ -170,7 +180,12 @@ def _migrations(
                     "re-run applied migrations, so the edit never reaches deployed databases"
                 )
             continue
-        text = workspace.head.read_text(path)
+        # the PR's own text when the diff holds it whole (no tree read: GitHub API calls)
+        text = (
+            changed.head_text
+            if changed is not None and changed.head_complete
+            else workspace.head.read_text(path)
+        )
         mig = migration_from(path, text or "", pr=True)
         if mig is None:
             notes.append(f"{path} does not match <version>_<name>.sql: the CLI skips it")
@@ -240,7 +255,13 @@ def _run_project(
     base, pr, notes = _migrations(workspace, project)
     outcome.notes.extend(notes)
     run.base_total, run.pr_total = len(base), len(pr)
-    api, note = read_api_settings(workspace.head.read_text(project.config_path))
+    config = workspace.file(project.config_path)
+    config_text = (
+        (config.head_text if config.head_complete else workspace.head.read_text(config.path))
+        if config is not None
+        else workspace.base.read_text(project.config_path)  # unchanged: base = head
+    )
+    api, note = read_api_settings(config_text)
     if note:
         outcome.notes.append(f"{project.config_path}: {note}")
     dbname = f"project_{index}"

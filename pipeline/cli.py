@@ -112,6 +112,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--config", metavar="FILE", help="config file (YAML)")
     review.add_argument("--model", metavar="ID", help="Claude model id for the LLM review")
+    review.add_argument(
+        "--database",
+        choices=("auto", "off", "required"),
+        help="apply the migrations to a throwaway PostgreSQL: auto (default: when one can "
+        "start), off, or required (fail without it)",
+    )
 
     rules = sub.add_parser(
         "rules",
@@ -190,7 +196,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    from pipeline.config import FailOn, load_config
+    from pipeline.config import DatabaseMode, FailOn, load_config
     from pipeline.render.json import render_json
     from pipeline.render.markdown import render_markdown
     from pipeline.review import empty_review, make_llm_reviewer, run_review
@@ -207,7 +213,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         repo_root if repo_root.is_dir() else None,
     )
     fail_on = cast("FailOn | None", args.fail_on)  # argparse's choices match FailOn
-    config = config.with_overrides(fail_on=fail_on, model=args.model)
+    database = cast("DatabaseMode | None", args.database)  # argparse's choices match
+    config = config.with_overrides(fail_on=fail_on, model=args.model, database=database)
 
     workspace = _workspace(args, config.max_file_bytes)
     try:

@@ -19,6 +19,7 @@ exists (or the file given with ``--config``).  Every key is optional::
       token_budget: 200000
     settings:                      # handed to each specialist as Workspace.settings[name]
       rls_security: {}
+    database: auto                 # auto|off|required: apply migrations to a real PostgreSQL
     projects:                      # replaces discovery of **/supabase/ project folders
       - root: apps/api/supabase
         migrations: [apps/api/supabase/migrations, db/migrations]
@@ -44,6 +45,7 @@ from pipeline.routing import DEFAULT_ROUTES, DEFAULT_SKIPS, Route, SkipRule
 DEFAULT_CONFIG_PATH = Path(".github/architect-review.yml")
 
 FailOn = Literal["critical", "high", "medium", "low", "never"]
+DatabaseMode = Literal["auto", "off", "required"]
 
 
 class LlmConfig(BaseModel):
@@ -79,6 +81,7 @@ class ConfigFile(BaseModel):
     llm: LlmConfig = LlmConfig()
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     projects: tuple[ProjectSpec, ...] = ()
+    database: DatabaseMode = "auto"
 
 
 class Config(BaseModel):
@@ -100,16 +103,27 @@ class Config(BaseModel):
     """Per-specialist settings, passed as ``Workspace.settings``."""
     projects: tuple[ProjectSpec, ...] = ()
     """Supabase project folders as configured (empty: discovered, see :mod:`agents.projects`)."""
+    database: DatabaseMode = "auto"
+    """Database stage: run when a server is available, never, or fail the review without it
+    (finer settings under ``settings: database:``, see :mod:`agents.database.stage`)."""
     source: str | None = None
     """The config file this came from (None: defaults only)."""
 
-    def with_overrides(self, *, fail_on: FailOn | None = None, model: str | None = None) -> Config:
+    def with_overrides(
+        self,
+        *,
+        fail_on: FailOn | None = None,
+        model: str | None = None,
+        database: DatabaseMode | None = None,
+    ) -> Config:
         """A copy with command-line overrides applied (the CLI wins over the file)."""
         update: dict[str, Any] = {}
         if fail_on is not None:
             update["fail_on"] = fail_on
         if model is not None:
             update["llm"] = dataclasses.replace(self.llm, model=model)
+        if database is not None:
+            update["database"] = database
         return self.model_copy(update=update) if update else self
 
 
@@ -148,6 +162,7 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         llm=llm,
         settings=parsed.settings,
         projects=parsed.projects,
+        database=parsed.database,
         source=source,
     )
 

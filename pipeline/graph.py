@@ -3,8 +3,10 @@
 ::
 
     load ─► route ─► Send ─► rls_security ───────┐
-                      ├────► schema_performance ─┼─► architect ─► render
-                      └────► edge_reliability ───┘
+                      ├────► schema_performance ─┤
+                      ├────► edge_reliability ───┼─► architect ─► render
+                      └────► database ───────────┘   (applies the migrations to a
+                                                      throwaway PostgreSQL)
 
 Specialist nodes are ``async``: their rules run in a worker thread
 (``asyncio.to_thread``) and the optional LLM part is awaited, so under
@@ -34,6 +36,7 @@ from agents.specialist import LlmOutcome, LlmReviewer, LlmUsage, RuleOutcome
 from pipeline.report import Review, ReviewStats, SpecialistStats, Verdict
 from pipeline.routing import route
 from pipeline.state import (
+    DatabaseTask,
     ReviewInput,
     ReviewOutput,
     ReviewState,
@@ -47,6 +50,7 @@ RuleRunner = Callable[[Sequence[ChangedFile], Workspace], RuleOutcome]
 """``agents.<specialist>.agent.run_rules``, or a test double."""
 
 ARCHITECT = "architect"
+DATABASE = "database"
 
 
 def load_runner(specialist: Specialist) -> RuleRunner:
@@ -86,7 +90,27 @@ def _fan_out(state: ReviewState) -> list[Send] | str:
         for specialist in SPECIALISTS
         if plan.files_for(specialist)
     ]
+    if state["config"].database != "off":
+        sends.append(
+            Send(DATABASE, DatabaseTask(workspace=state["workspace"], config=state["config"]))
+        )
     return sends or ARCHITECT
+
+
+async def _database_node(task: DatabaseTask) -> dict[str, Any]:
+    """The database stage in a worker thread, beside the specialists (never raises)."""
+    from agents.database.stage import DatabaseSettings, run_database_stage
+
+    workspace, config = task["workspace"], task["config"]
+    settings = DatabaseSettings.from_mapping(
+        {**workspace.settings.get("database", {}), "mode": config.database}
+    )
+    outcome = await asyncio.to_thread(run_database_stage, workspace, settings)
+    if settings.mode == "required" and outcome.status in ("unavailable", "deadline"):
+        from agents.database.errors import DatabaseRequired
+
+        raise DatabaseRequired(f"database: required, but {outcome.coverage_line()}")
+    return {"database": outcome}
 
 
 def _specialist_node(
@@ -139,8 +163,11 @@ def _architect_node(
     llm: LlmReviewer | None,
 ) -> Callable[[ReviewState], Coroutine[Any, Any, dict[str, Any]]]:
     async def architect(state: ReviewState) -> dict[str, Any]:
+        from agents.database.merge import merge_with_measurements
+
+        measured = merge_with_measurements(state.get("rule_findings", []), state.get("database"))
         merged = merge_findings(
-            state.get("rule_findings", []), state.get("llm_findings", []), state["workspace"]
+            measured.findings, state.get("llm_findings", []), state["workspace"]
         )
         verdict = verdict_for(merged.findings)
         summary: str | None = None
@@ -160,6 +187,7 @@ def _architect_node(
                 "llm_dropped": merged.llm_dropped,
                 "llm_merged": merged.llm_merged,
             },
+            "database_changed": measured.changed,
         }
 
     return architect
@@ -175,6 +203,10 @@ def _render(state: ReviewState) -> dict[str, Any]:
         usage = usage.add(r.llm_usage)
         unreviewed.extend(p for p in r.llm_unreviewed if p not in unreviewed)
     merge_stats = state.get("merge_stats", {})
+    database = state.get("database")
+    database_notes: list[str] = []
+    if database is not None:
+        database_notes = [*database.notes, *state.get("database_changed", [])]
     stats = ReviewStats(
         files_seen=state.get("files_seen", 0),
         routed={s: [f.path for f in fs] for s, fs in plan.by_specialist.items()},
@@ -200,6 +232,8 @@ def _render(state: ReviewState) -> dict[str, Any]:
         llm_dropped=merge_stats.get("llm_dropped", 0),
         llm_merged=merge_stats.get("llm_merged", 0),
         duplicates_merged=merge_stats.get("duplicates_merged", 0),
+        database=database.coverage_line() if database is not None else None,
+        database_notes=database_notes,
     )
     review = Review(
         findings=list(state.get("merged", [])),
@@ -231,14 +265,16 @@ def build_graph(
         node = _specialist_node(specialist, runners.get(specialist), llm)
         # Send hands the node a SpecialistTask, not the state; LangGraph's typing cannot say so.
         graph.add_node(specialist, cast(Any, node))
+    graph.add_node(DATABASE, cast(Any, _database_node))
     graph.add_node(ARCHITECT, cast(Any, _architect_node(llm)))
     graph.add_node("render", _render)
 
     graph.add_edge(START, "load")
     graph.add_edge("load", "route")
-    graph.add_conditional_edges("route", _fan_out, [*SPECIALISTS, ARCHITECT])
+    graph.add_conditional_edges("route", _fan_out, [*SPECIALISTS, DATABASE, ARCHITECT])
     for specialist in SPECIALISTS:
         graph.add_edge(specialist, ARCHITECT)
+    graph.add_edge(DATABASE, ARCHITECT)
     graph.add_edge(ARCHITECT, "render")
     graph.add_edge("render", END)
     return graph.compile()

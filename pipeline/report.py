@@ -76,6 +76,10 @@ class ReviewStats:
     """LLM findings that duplicated another finding."""
     duplicates_merged: int = 0
     """Rule findings merged into an equivalent one from another specialist."""
+    database: str | None = None
+    """The coverage line of the database stage (None: not part of this run)."""
+    database_notes: list[str] = field(default_factory=list)
+    """What the database stage noted, and every rule verdict its measurements changed."""
     seconds: float = 0.0
     """Wall time of the whole graph."""
 
@@ -107,6 +111,7 @@ class ReviewStats:
                 "merged": self.llm_merged,
             },
             "duplicates_merged": self.duplicates_merged,
+            "database": {"coverage": self.database, "notes": list(self.database_notes)},
             "seconds": round(self.seconds, 3),
         }
 

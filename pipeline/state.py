@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, TypedDict
 
 from agents.changes import ChangedFile, Workspace
+from agents.database.stage import DatabaseOutcome
 from agents.findings import Finding, Specialist, SuppressedFinding
 from agents.specialist import LlmUsage
 from pipeline.config import Config
@@ -75,12 +76,16 @@ class ReviewInternal(TypedDict, total=False):
     """Findings silenced by suppression comments."""
     runs: Annotated[list[SpecialistRun], operator.add]
     """One record per specialist branch: time, counts, notes, errors."""
+    database: DatabaseOutcome
+    """What the database stage applied and measured (its own branch)."""
     merged: list[Finding]
     """The architect's ranked, deduplicated, verified findings."""
     verdict: str
     """approve | comment | request_changes (the architect)."""
     summary: str
     """One paragraph: Claude's when available, else built from counts."""
+    database_changed: list[str]
+    """Rule verdicts the database's measurements changed (the architect)."""
     merge_stats: dict[str, int]
     """duplicates_merged, llm_dropped, llm_merged (the architect)."""
     summary_usage: LlmUsage
@@ -96,6 +101,13 @@ class ReviewOutput(TypedDict, total=False):
 
 class ReviewState(ReviewInput, ReviewInternal, ReviewOutput):
     """The whole state the graph carries (union of the three layers)."""
+
+
+class DatabaseTask(TypedDict):
+    """The payload ``Send`` gives the database branch."""
+
+    workspace: Workspace
+    config: Config
 
 
 class SpecialistTask(TypedDict):

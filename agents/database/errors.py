@@ -8,6 +8,8 @@ The stage never fails the review: :class:`DatabaseUnavailable` is caught by
 
 from __future__ import annotations
 
+from agents.errors import ArchitectReviewError
+
 
 class DatabaseUnavailable(Exception):
     """No server could be started or it died; ``str(exc)`` is the one-line reason."""
@@ -15,3 +17,9 @@ class DatabaseUnavailable(Exception):
 
 class DeadlineExceeded(DatabaseUnavailable):
     """The stage's total deadline passed; what was measured before it still counts."""
+
+
+class DatabaseRequired(ArchitectReviewError):
+    """``database: required`` and the stage did not run: the review fails (exit 2)."""
+
+    exit_code = 2

@@ -131,6 +131,8 @@ def render_finding(f: Finding, links: BlobLinks | None) -> str:
     lines = [head]
     if f.message:
         lines.append(f"  {rich(_clip(f.message))}")
+    if f.source == "database" and f.evidence:
+        lines.append(f"  *Measured:* <code>{escape(_clip(f.evidence, 400))}</code>")
     if f.help:
         lines.append(f"  *Fix:* {rich(_clip(f.help))}")
     return "  \n".join(lines) + "\n"
@@ -178,8 +180,11 @@ def _coverage(stats: ReviewStats) -> str:
         if s.llm_error:
             part += f" — LLM review unavailable: {escape(s.llm_error)}"
         parts.append(part)
+    if stats.database is not None:
+        parts.append(f"`database` {escape(stats.database)}")
     lines = ["**Coverage:** " + " · ".join(parts)]
     notes = [(f"`{name}`", escape(n)) for name, s in stats.specialists.items() for n in s.notes]
+    notes += [("`database`", escape(n)) for n in stats.database_notes]
     notes += [
         (escape(path), escape(n))
         for path, file_notes in stats.file_notes.items()

@@ -19,6 +19,10 @@ from .factories import finding
 MIGRATION = "supabase/migrations/1_a.sql"
 FUNCTION = "supabase/functions/f/index.ts"
 
+RULES_ONLY = Config(database="off")
+"""These tests count the specialists' findings; the database stage has its own
+(tests/database, tests/pipeline/test_database_wiring.py)."""
+
 
 def workspace() -> Workspace:
     return workspace_from_trees(
@@ -57,7 +61,7 @@ def recording_runner(
 def test_each_specialist_gets_only_its_files() -> None:
     seen: dict[str, list[str]] = {}
     runners = {s: recording_runner(s, seen) for s in SPECIALISTS}
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert seen == {
         "rls_security": [MIGRATION],
         "schema_performance": [FUNCTION, MIGRATION],
@@ -73,7 +77,7 @@ def test_three_slow_rule_packs_run_concurrently() -> None:
     seen: dict[str, list[str]] = {}
     runners = {s: recording_runner(s, seen, delay=0.5) for s in SPECIALISTS}
     started = time.perf_counter()
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     elapsed = time.perf_counter() - started
     assert len(review.findings) == 3
     assert elapsed < 1.0, f"graph took {elapsed:.2f} s: specialists did not overlap"
@@ -106,7 +110,7 @@ def test_three_slow_llm_calls_run_concurrently() -> None:
     llm = SlowLlm()
     started = time.perf_counter()
     review = asyncio.run(
-        arun_review(workspace(), Config(), llm=llm, llm_status="claude (test)", runners=runners)
+        arun_review(workspace(), RULES_ONLY, llm=llm, llm_status="claude (test)", runners=runners)
     )
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, f"graph took {elapsed:.2f} s"
@@ -131,7 +135,7 @@ def test_a_crashing_rule_pack_loses_only_its_own_findings() -> None:
         "schema_performance": recording_runner("schema_performance", seen),
         "edge_reliability": recording_runner("edge_reliability", seen),
     }
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert {f.specialist for f in review.findings} == {"schema_performance", "edge_reliability"}
     assert review.stats.specialists["rls_security"].error == "RuntimeError: boom second line"
     assert review.stats.errors == ["rls_security: RuntimeError: boom second line"]
@@ -154,7 +158,7 @@ def test_suppressed_findings_and_dedupe_flow_through() -> None:
         "schema_performance": nothing,
         "edge_reliability": nothing,
     }
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert [f.severity for f in review.findings] == [Severity.HIGH]
     assert review.stats.duplicates_merged == 1
     assert [s.reason for s in review.suppressed] == ["ok"]
@@ -221,7 +225,7 @@ def test_llm_findings_are_verified_by_the_architect() -> None:
         return RuleOutcome()
 
     runners: dict[Specialist, RuleRunner] = dict.fromkeys(SPECIALISTS, nothing)
-    review = run_review(workspace(), Config(), llm=FindingLlm(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, llm=FindingLlm(), runners=runners)
     assert [(f.title, f.source, f.rule) for f in review.findings] == [
         ("Table has no owner column", "llm", None)
     ]

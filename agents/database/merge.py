@@ -101,7 +101,13 @@ def merge_with_measurements(
             found = _measures_for(f, outcome.measures)
             used_measures.update(id(m) for m in found)
             rewritten = any(m.rewritten for m in found)
-            scanned = rewritten or any(m.scanned for m in found)
+            # a scan claim is about the file's transaction: the lock taken here is held
+            # through a validation later in the same file (MIG004's NOT VALID + VALIDATE)
+            scanned = any(
+                m.scanned or m.rewritten
+                for m in outcome.measures
+                if m.path == f.path and m.end_line >= f.line
+            )
             if ran and (
                 (f.rule in REWRITE_CLAIMS and not rewritten)
                 or (f.rule in SCAN_CLAIMS and not scanned)

@@ -85,7 +85,10 @@ def test_timeouts_stop_runaway_sql_and_the_review_completes(attack: str) -> None
     )
     assert time.monotonic() - started < 15
     assert out.status == "ran"
-    assert any("57014" in (f.evidence or "") for f in out.findings), out.findings
+    # cancelled (57014) or stopped by temp_file_limit (53400), whichever comes first
+    assert any(code in (f.evidence or "") for f in out.findings for code in ("57014", "53400")), (
+        out.findings
+    )
 
 
 def test_total_deadline_stops_the_stage() -> None:

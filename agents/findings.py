@@ -77,6 +77,9 @@ class Finding(BaseModel):
     """Replacement text for lines ``line``..``end_line`` that is safe to apply as-is
     (rendered as a GitHub suggestion block on inline comments); None when no fix is
     mechanical."""
+    reproduction: str | None = None
+    """For findings measured on a real database: a one-line command that shows the problem
+    again (rendered folded); not part of the fingerprint."""
 
     @property
     def fingerprint(self) -> str:

@@ -116,3 +116,58 @@ def exposure_finding(fact: PrivilegeFact, path: str, line: int | None) -> Findin
         "revoke the privileges from anon and authenticated.",
         evidence=f"measured: {fact.describe()}",
     )
+
+
+DB_PROBE = "DB005"
+"""``DB005`` proven-cross-user-access (critical/high, rls_security): seeded with two users,
+the database let user B (or ``anon``) read or change user A's rows."""
+
+_PROBE_TITLES = {
+    "select": "Another user can read these rows (proven on a real database)",
+    "update": "Another user can change these rows (proven on a real database)",
+    "delete": "Another user can delete these rows (proven on a real database)",
+    "insert-as-owner": "A user can create rows in another user's name (proven on a real database)",
+    "insert-into": "A user can write into another user's data (proven on a real database)",
+    "move-into": "A user can move a row into another user's data (proven on a real database)",
+    "hand-over": "A user can hand rows over to another user (proven on a real database)",
+    "view": "View shows other users' rows (proven on a real database)",
+    "function": "Function exposes other users' data (proven on a real database)",
+}
+
+
+def probe_title(action: str, anon: bool) -> str:
+    """The finding's title (stable: part of the fingerprint)."""
+    title = _PROBE_TITLES[action]
+    if anon and action == "select":
+        return "Signed-out visitors can read users' rows (proven on a real database)"
+    return title
+
+
+def probe_finding(
+    *,
+    action: str,
+    anon: bool,
+    severity: Severity,
+    path: str,
+    line: int | None,
+    end_line: int | None,
+    message: str,
+    evidence: str,
+    reproduction: str,
+    help_text: str,
+) -> Finding:
+    """DB005: one proven leak, anchored at the policy (view, function) that allows it."""
+    return Finding(
+        specialist="rls_security",
+        severity=severity,
+        path=path,
+        line=line,
+        end_line=end_line,
+        title=probe_title(action, anon),
+        rule=DB_PROBE,
+        source="database",
+        message=message,
+        help=help_text,
+        evidence=evidence,
+        reproduction=reproduction,
+    )

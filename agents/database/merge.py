@@ -14,6 +14,10 @@ rule findings and the :class:`~agents.database.stage.DatabaseOutcome`.
   and ``authenticated``, or dropped when neither holds any privilege on it
   (the 2026 default privileges: a new table is reachable by no API role).
 * What the database found that no rule said becomes a DB003/DB004 finding.
+* A proven leak of the two-user probe (DB005) on a policy a rule already
+  reported (a rule finding inside the policy's ``create policy`` statement)
+  merges into that rule finding: one finding, the worse severity, marked
+  "Confirmed on a real database" with the proof and its reproduction.
 
 The message changes, never the title or evidence: the fingerprint (and so
 suppressions and dedupe across pushes) stays the same with or without a
@@ -151,4 +155,39 @@ def merge_with_measurements(
             continue
         report.findings.append(exposure_finding(fact, anchor[0], anchor[1]))
     report.findings.extend(outcome.findings)
+    report.findings = _merge_probe(report, outcome.probe_findings)
     return report
+
+
+def _merge_probe(report: MergeReport, probe: Sequence[Finding]) -> list[Finding]:
+    """Rule findings on a proven-leaky policy absorb the probe's finding (see module doc)."""
+    findings = list(report.findings)
+    for leak in probe:
+        span = (leak.line or 0, leak.end_line or leak.line or 0)
+        target = max(
+            (
+                i
+                for i, f in enumerate(findings)
+                if f.source == "rule"
+                and f.specialist == leak.specialist
+                and f.path == leak.path
+                and _within(f, span)
+            ),
+            key=lambda i: findings[i].severity.rank,
+            default=None,
+        )
+        if target is None:
+            findings.append(leak)
+            continue
+        rule = findings[target]
+        proof = leak.message.removeprefix("Proven on a real database: ")
+        worst = rule.severity if rule.severity.rank >= leak.severity.rank else leak.severity
+        findings[target] = rule.model_copy(
+            update={
+                "severity": worst,
+                "message": f"{rule.message} {CONFIRMED}: {proof}".strip(),
+                "reproduction": leak.reproduction,
+            }
+        )
+        report.confirmed += 1
+    return findings

@@ -23,6 +23,7 @@ from psycopg import sql
 
 from agents.changes import FileStatus, Workspace
 from agents.database import pool as shared
+from agents.database import scope as probe_scope
 from agents.database.apply import Applier, FileResult, LockMeasure, Migration, migration_from
 from agents.database.errors import DatabaseUnavailable
 from agents.database.extensions import extension_files
@@ -30,6 +31,7 @@ from agents.database.findings import failure_finding
 from agents.database.platform import create_project_database, lay_cluster
 from agents.database.pool import SharedServer
 from agents.database.privileges import PrivilegeFact, facts, snapshot
+from agents.database.probe import ProbeReport, run_probe
 from agents.database.regime import (
     SWITCH_SQL,
     Regime,
@@ -38,6 +40,7 @@ from agents.database.regime import (
     regime_for,
 )
 from agents.database.server import BOOTSTRAP_USER, Server, ServerKind, find_binaries
+from agents.database.session import Session
 from agents.database.watchdog import Watchdog
 from agents.findings import Finding
 from agents.projects import SupabaseProject, discover_projects, project_for
@@ -62,6 +65,8 @@ class DatabaseSettings:
     """Seconds one statement may run (PR SQL cannot lift it)."""
     deadline: float = 60.0
     """Seconds for the whole stage, server start included."""
+    probe: bool = True
+    """Seed two users and probe the policies (:mod:`agents.database.probe`)."""
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any] | None) -> DatabaseSettings:
@@ -73,6 +78,7 @@ class DatabaseSettings:
             grant_regime=data.get("grant_regime", "auto"),
             statement_timeout=float(data.get("statement_timeout", 10.0)),
             deadline=float(data.get("deadline", 60.0)),
+            probe=bool(data.get("probe", True)),
         )
 
 
@@ -106,7 +112,34 @@ class DatabaseOutcome:
     anchors: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     """(schema, name) → (path, line) of the PR statement that created or changed it."""
     projects: list[ProjectRun] = field(default_factory=list)
+    probes: list[ProbeReport] = field(default_factory=list)
+    """The two-user probe, one report per project."""
     seconds: float = 0.0
+
+    @property
+    def probe_findings(self) -> list[Finding]:
+        """Proven leaks on what the PR touched (the architect merges them with rule findings)."""
+        return [f for p in self.probes for f in p.findings]
+
+    @property
+    def existing_risks(self) -> list[Finding]:
+        """Proven leaks on objects the PR did not touch: reported apart, never in the verdict."""
+        return [f for p in self.probes for f in p.existing_risks]
+
+    def probe_line(self) -> str | None:
+        """The coverage table's "probe" row text (None when the probe was not part of it)."""
+        if not self.probes:
+            return None
+        if len(self.probes) == 1:
+            return self.probes[0].coverage_line()
+        return " · ".join(f"{p.project}: {p.coverage_line()}" for p in self.probes)
+
+    def probe_notes(self) -> list[str]:
+        out: list[str] = []
+        for p in self.probes:
+            out.extend(f"not probed: {name} ({why})" for name, why in p.not_probed.items())
+            out.extend(p.notes)
+        return out
 
     @property
     def applied(self) -> int:
@@ -303,6 +336,7 @@ def _run_project(
                 )
         applier.track_tables()
         before = snapshot(conn, api.schemas)
+        before_probe = probe_scope.take(conn) if settings.probe else None
         for mig in pr:
             wanted = regime_for(mig.version, api, settings.grant_regime)
             if wanted != regime:
@@ -332,6 +366,29 @@ def _run_project(
         after = snapshot(conn, api.schemas)
         outcome.privileges.extend(facts(conn, before, after))
         outcome.anchors.update(_anchors(pr))
+        if before_probe is None:
+            return
+        if run.pr_applied < run.pr_total:
+            outcome.probes.append(
+                ProbeReport(reason="a migration of this PR did not apply", project=run.project)
+            )
+            return
+        scope = probe_scope.diff(before_probe, probe_scope.take(conn))
+        gone = {
+            f.old_path or f.path for f in workspace.files if f.status is not FileStatus.MODIFIED
+        }
+        head = probe_scope.head_index([m for m in base if m.path not in gone] + pr)
+        try:
+            report = run_probe(conn, Session(conn, watchdog), api.schemas, scope, head)
+        except psycopg.Error as exc:
+            if watchdog.expired:
+                raise
+            # a probe that breaks must not take the applied migrations' findings with it
+            conn.execute("rollback")
+            message = " ".join((exc.diag.message_primary or str(exc)).split())
+            report = ProbeReport(reason=f"the probe failed: {message}")
+        report.project = run.project
+        outcome.probes.append(report)
 
 
 def run_database_stage(
@@ -400,4 +457,5 @@ def run_database_stage(
         outcome.seconds = time.monotonic() - started
     if outcome.status == "unavailable":
         outcome.findings.clear()
+        outcome.probes.clear()
     return outcome

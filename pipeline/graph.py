@@ -206,7 +206,11 @@ def _render(state: ReviewState) -> dict[str, Any]:
     database = state.get("database")
     database_notes: list[str] = []
     if database is not None:
-        database_notes = [*database.notes, *state.get("database_changed", [])]
+        database_notes = [
+            *database.notes,
+            *state.get("database_changed", []),
+            *database.probe_notes(),
+        ]
     stats = ReviewStats(
         files_seen=state.get("files_seen", 0),
         routed={s: [f.path for f in fs] for s, fs in plan.by_specialist.items()},
@@ -234,6 +238,8 @@ def _render(state: ReviewState) -> dict[str, Any]:
         duplicates_merged=merge_stats.get("duplicates_merged", 0),
         database=database.coverage_line() if database is not None else None,
         database_notes=database_notes,
+        probe=database.probe_line() if database is not None else None,
+        existing_risks=database.existing_risks if database is not None else [],
     )
     review = Review(
         findings=list(state.get("merged", [])),

@@ -80,6 +80,10 @@ class ReviewStats:
     """The coverage line of the database stage (None: not part of this run)."""
     database_notes: list[str] = field(default_factory=list)
     """What the database stage noted, and every rule verdict its measurements changed."""
+    probe: str | None = None
+    """The coverage line of the two-user RLS probe (None: not part of this run)."""
+    existing_risks: list[Finding] = field(default_factory=list)
+    """Leaks the probe proved on objects this PR did not touch: shown apart, not in the verdict."""
     seconds: float = 0.0
     """Wall time of the whole graph."""
 
@@ -111,7 +115,12 @@ class ReviewStats:
                 "merged": self.llm_merged,
             },
             "duplicates_merged": self.duplicates_merged,
-            "database": {"coverage": self.database, "notes": list(self.database_notes)},
+            "database": {
+                "coverage": self.database,
+                "notes": list(self.database_notes),
+                "probe": self.probe,
+                "existing_risks": [f.to_json() for f in self.existing_risks],
+            },
             "seconds": round(self.seconds, 3),
         }
 

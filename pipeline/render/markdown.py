@@ -135,6 +135,11 @@ def render_finding(f: Finding, links: BlobLinks | None) -> str:
         lines.append(f"  *Measured:* <code>{escape(_clip(f.evidence, 400))}</code>")
     if f.help:
         lines.append(f"  *Fix:* {rich(_clip(f.help))}")
+    if f.reproduction:
+        lines.append(
+            "  <details><summary>Reproduce</summary>"
+            f"<code>{escape(_clip(f.reproduction, 1500))}</code></details>"
+        )
     return "  \n".join(lines) + "\n"
 
 
@@ -182,6 +187,8 @@ def _coverage(stats: ReviewStats) -> str:
         parts.append(part)
     if stats.database is not None:
         parts.append(f"`database` {escape(stats.database)}")
+    if stats.probe is not None:
+        parts.append(f"`probe` {escape(stats.probe)}")
     lines = ["**Coverage:** " + " · ".join(parts)]
     notes = [(f"`{name}`", escape(n)) for name, s in stats.specialists.items() for n in s.notes]
     notes += [("`database`", escape(n)) for n in stats.database_notes]
@@ -201,6 +208,19 @@ def _coverage(stats: ReviewStats) -> str:
             + "\n\n</details>"
         )
     return "\n\n".join(lines) + "\n"
+
+
+def _existing_risks(stats: ReviewStats, links: BlobLinks | None) -> str:
+    risks = stats.existing_risks
+    if not risks:
+        return ""
+    items = [render_finding(f, links) for f in risks[:MAX_LISTED_PATHS]]
+    if len(risks) > MAX_LISTED_PATHS:
+        items.append(f"- … and {len(risks) - MAX_LISTED_PATHS} more\n")
+    return (
+        f"<details><summary>Existing risks ({len(risks)}): proven on objects this PR does not "
+        "touch, not part of its verdict</summary>\n\n" + "".join(items) + "\n</details>\n"
+    )
 
 
 def _not_reviewed(stats: ReviewStats) -> str:
@@ -271,6 +291,7 @@ def render_markdown(
             + "\n\n"
         )
     tail_parts = [
+        _existing_risks(review.stats, links),
         _suppressed_block(review.suppressed, links),
         _coverage(review.stats),
         _not_reviewed(review.stats),

@@ -163,6 +163,23 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+STALE_AFTER = 900.0
+"""Seconds without a change after which a directory with no live postmaster is stale."""
+
+
+def _newest_mtime(folder: Path) -> float:
+    newest = 0.0
+    for path in (
+        folder,
+        folder / "data",
+        folder / "data" / "postmaster.pid",
+        folder / "data" / "global",
+    ):
+        with contextlib.suppress(OSError):
+            newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
 def sweep_stale(tmp_root: Path) -> int:
     """Remove our temp dirs whose postmaster is gone (a review killed with SIGKILL).
 
@@ -178,8 +195,10 @@ def sweep_stale(tmp_root: Path) -> int:
             pid = None
         if pid is not None and _pid_alive(pid):
             continue
-        if pid is None and time.time() - folder.stat().st_mtime < 3600:
-            continue  # being initialised right now, or just finished: not ours to judge yet
+        # initdb runs several short single-user backends, each writing postmaster.pid: a
+        # dead pid in a young directory is a server being initialised, not a stale one
+        if time.time() - _newest_mtime(folder) < STALE_AFTER:
+            continue
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
     return removed
@@ -291,9 +310,12 @@ class Server:
             )
         except subprocess.CalledProcessError as exc:
             detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
-            raise DatabaseUnavailable(
-                f"initdb failed: {detail[-1] if detail else exc.returncode}"
-            ) from exc
+            # the cause comes first; initdb's last words are about cleaning up after it
+            cause = next(
+                (ln for ln in detail if "error" in ln.lower() or "FATAL" in ln),
+                detail[-1] if detail else str(exc.returncode),
+            )
+            raise DatabaseUnavailable(f"initdb failed: {cause}") from exc
         except (OSError, subprocess.SubprocessError) as exc:
             raise DatabaseUnavailable(f"initdb could not run: {exc}") from exc
 

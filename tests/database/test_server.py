@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from agents.database.errors import DatabaseUnavailable
-from agents.database.server import SERVER_USER, Binaries, Server, find_binaries, sweep_stale
+from agents.database.server import (
+    SERVER_USER,
+    STALE_AFTER,
+    Binaries,
+    Server,
+    find_binaries,
+    sweep_stale,
+)
 
 
 def test_listens_on_a_unix_socket_only(server: Server) -> None:
@@ -64,8 +72,15 @@ def test_stale_directory_of_a_killed_review_is_swept(tmp_path: Path) -> None:
     live = tmp_path / "architect-review-pg-live"
     (live / "data").mkdir(parents=True)
     (live / "data" / "postmaster.pid").write_text(f"{os.getpid()}\n")
+    # initdb's short single-user backends leave a dead pid in a young directory: not stale
+    young = tmp_path / "architect-review-pg-young"
+    (young / "data").mkdir(parents=True)
+    (young / "data" / "postmaster.pid").write_text("999999999\n")
+    old = time.time() - STALE_AFTER - 60
+    for path in (stale, stale / "data", stale / "data" / "postmaster.pid"):
+        os.utime(path, (old, old))
     assert sweep_stale(tmp_path) == 1
-    assert not stale.exists() and live.exists()
+    assert not stale.exists() and live.exists() and young.exists()
 
 
 def test_no_server_anywhere_is_a_clear_reason(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -321,7 +321,9 @@ def run_probe(
         finding, in_scope = _combine(group)
         (report.findings if in_scope else report.existing_risks).append(finding)
     report.notes.extend(verdicts.unattributed)
-    report.probed = [t.label.strip("`") for t in targets]
+    report.probed = [
+        f"storage bucket {t.bucket}" if t.bucket is not None else t.table.label for t in targets
+    ]
     report.status = "ran"
     report.statements = session.statements
     report.seconds = time.monotonic() - started

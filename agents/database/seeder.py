@@ -286,7 +286,9 @@ class Seeder:
             value = self._identity_value(table, column, binding, world)
             if value is not None:
                 if binding.array:
-                    return ["{" + value + "}", DEFAULT, "{}"]
+                    # one row lists the user, the next lists nobody: both shapes reach policies
+                    listed = ["{" + value + "}", DEFAULT, "{}"]
+                    return listed if row % 2 == 0 else [DEFAULT, "{}", listed[0]]
                 return [value]
         if column.identity:
             return [DEFAULT]

@@ -134,6 +134,37 @@ def check_regexes(checks: list[Check] | tuple[str, ...], column: str) -> list[st
     return out
 
 
+def check_constants(checks: list[Check] | tuple[str, ...], column: str) -> list[str]:
+    """Literals a CHECK allows ``column`` to equal (``role in ('admin', 'member')``)."""
+    out: list[str] = []
+    for check in checks:
+        definition = check.definition if isinstance(check, Check) else check
+        text = definition.strip()
+        if text.upper().startswith("CHECK"):
+            text = text[5:].strip()
+        node = parse_expression(text)
+        if node is None:
+            continue
+        for kind, fields in walk(node):
+            if kind != "A_Expr" or strings(fields.get("name")) != ["="]:
+                continue
+            names = {n.lower() for n in column_names(fields.get("lexpr"))}
+            if column.lower() not in names and "value" not in names:
+                continue
+            right = _unwrap(fields.get("rexpr"))
+            if fields.get("kind") == "AEXPR_OP_ANY" and isinstance(right, dict):
+                items = (right.get("A_ArrayExpr") or {}).get("elements") or []
+            elif fields.get("kind") == "AEXPR_IN" and isinstance(right, list):
+                items = right
+            else:
+                items = [right]
+            for item in items:
+                value = const_value(_unwrap(item))
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    out.append(str(value))
+    return list(dict.fromkeys(out))
+
+
 def _unwrap(node: Any) -> Any:
     while isinstance(node, dict) and "TypeCast" in node:
         node = node["TypeCast"].get("arg")
@@ -184,6 +215,12 @@ def candidates(
     elif base == "uuid":
         out.append(stable_uuid(column.name, world, row, position))
     elif cat == "S":
+        allowed = check_constants(checks, column.name) + check_constants(
+            column.domain_checks, column.name
+        )
+        if allowed:
+            k = row % len(allowed)
+            out.extend(allowed[k:] + allowed[:k])
         patterns = check_regexes(checks, column.name) + check_regexes(
             column.domain_checks, column.name
         )

@@ -86,7 +86,7 @@ def test_untouched_objects_are_existing_risks_and_read_only_scope_is_high() -> N
             "  using ((select auth.uid()) is not null);\n"
         )
     }
-    head = {
+    head: dict[str, str | None] = {
         "20240201000000_links.sql": (
             "create table public.links (id uuid primary key default gen_random_uuid(),\n"
             "  owner_id uuid not null default auth.uid() references auth.users (id));\n"
@@ -139,7 +139,8 @@ def test_write_into_another_users_storage_folder() -> None:
     sql = (
         "insert into storage.buckets (id, name) values ('inbox', 'inbox');\n"
         'create policy "read own" on storage.objects for select to authenticated\n'
-        "  using (bucket_id = 'inbox' and (storage.foldername(name))[1] = (select auth.uid())::text);\n"
+        "  using (bucket_id = 'inbox'\n"
+        "    and (storage.foldername(name))[1] = (select auth.uid())::text);\n"
         'create policy "upload" on storage.objects for insert to authenticated\n'
         "  with check (bucket_id = 'inbox' and owner_id = (select auth.uid())::text);\n"
     )

@@ -41,7 +41,7 @@ create policy "members read" on public.articles for select to authenticated
 
 
 def test_worlds_are_consistent_and_meet_every_constraint(server: Server) -> None:
-    with seeded(server, TEAMS) as (seed, catalog, _):
+    with seeded(server, TEAMS) as (seed, _catalog, _conn):
         assert seed.not_seeded == {}
         by_name = {s.table.name: s for s in seed.tables.values()}
         for name in ("teams", "team_members", "articles"):
@@ -84,7 +84,8 @@ def test_integer_keys_collide_across_worlds_and_sequences_move_past_them(server:
 
 def test_claims_come_from_the_rows_they_identify(server: Server) -> None:
     sql = """
-    create table public.organizations (id uuid primary key default gen_random_uuid(), name text not null);
+    create table public.organizations (
+      id uuid primary key default gen_random_uuid(), name text not null);
     create table public.invoices (
       id uuid primary key default gen_random_uuid(),
       org_id uuid not null references public.organizations (id),
@@ -156,7 +157,8 @@ def test_role_columns_of_per_user_tables_stay_unprivileged(server: Server) -> No
     create table public.secrets (id uuid primary key default gen_random_uuid(), body text);
     alter table public.secrets enable row level security;
     create policy "admins" on public.secrets for select to authenticated using (exists (
-      select 1 from public.user_roles r where r.user_id = (select auth.uid()) and r.role = 'admin'));
+      select 1 from public.user_roles r
+      where r.user_id = (select auth.uid()) and r.role = 'admin'));
     """
     with seeded(server, sql) as (seed, _, _conn):
         roles = next(s for s in seed.tables.values() if s.table.name == "user_roles")

@@ -84,6 +84,8 @@ class ForeignKey:
     target: int
     """oid of the referenced table."""
     target_columns: tuple[str, ...]
+    declared: bool = True
+    """False for a reference the schema does not declare (see :func:`add_name_references`)."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,50 @@ class Catalog:
         return next(
             (t for t in self.tables.values() if t.schema == schema and t.name == name), None
         )
+
+
+def _plurals(stem: str) -> list[str]:
+    out = [stem, stem + "s", stem + "es"]
+    if stem.endswith("y"):
+        out.append(stem[:-1] + "ies")
+    return out
+
+
+def add_name_references(catalog: Catalog) -> None:
+    """Undeclared references: ``team_id bigint`` beside a table ``teams`` keyed by a bigint.
+
+    Many schemas leave the foreign key out (``team_members.team_id bigint not null``).
+    Seeded with arbitrary values, such a column would make B a member of A's team by
+    accident, and the probe would "prove" a leak that real data never has; seeded as a
+    reference into the same world, it behaves as the application uses it.
+    """
+    by_name: dict[tuple[str, str], Table] = {(t.schema, t.name): t for t in catalog.tables.values()}
+    for table in catalog.tables.values():
+        declared = {c for fk in table.foreign_keys for c in fk.columns}
+        for column in table.columns:
+            name = column.name.lower()
+            if not name.endswith("_id") or name in declared or column.name in table.primary_key:
+                continue
+            stem = name[:-3]
+            for schema in dict.fromkeys((table.schema, "public")):
+                target = next(
+                    (by_name[(schema, n)] for n in _plurals(stem) if (schema, n) in by_name), None
+                )
+                if target is None or len(target.primary_key) != 1 or target.oid == table.oid:
+                    continue
+                key = target.column(target.primary_key[0])
+                if key is None or key.base_sql != column.base_sql:
+                    continue
+                table.foreign_keys.append(
+                    ForeignKey(
+                        f"{column.name} (by name)",
+                        (column.name,),
+                        target.oid,
+                        (key.name,),
+                        declared=False,
+                    )
+                )
+                break
 
 
 def _text(value: object) -> str:
@@ -422,7 +468,7 @@ def read_catalog(conn: Conn, exposed: tuple[str, ...]) -> Catalog:
             "from storage.buckets order by id"
         ).fetchall()
     ]
-    return Catalog(
+    catalog = Catalog(
         tables=tables,
         functions=_read_functions(conn),
         views=_read_views(conn, exposed),
@@ -430,3 +476,5 @@ def read_catalog(conn: Conn, exposed: tuple[str, ...]) -> Catalog:
         buckets=buckets,
         users_oid=users_oid,
     )
+    add_name_references(catalog)
+    return catalog

@@ -154,7 +154,10 @@ class Judge:
     def _write(self, obs: Observation, verdicts: Verdicts) -> Leak | None:
         target = obs.target
         assert target is not None and obs.written is not None
-        if not (obs.after or obs.effects):
+        # handing one's own row to A only matters when it opens A's data to B: A receiving
+        # a row is how invitations and "add member" screens work
+        landed = obs.after if obs.action == "hand-over" else obs.after + obs.effects
+        if not landed:
             verdicts.by_design += 1
             return None
         passing = self.attr.passing(

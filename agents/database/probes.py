@@ -465,7 +465,7 @@ class Prober:
             return
         gained, effects = self._after_write(actor, target, row, base)
         if check_insert:
-            effects += self._insert_refused(actor, target, row)
+            effects += self._insert_refused(actor, target, row, template)
         self.s.query("rollback to savepoint probe_first")
         self.s.query("release savepoint probe_first")
         self.observations.append(
@@ -483,17 +483,26 @@ class Prober:
         )
 
     def _insert_refused(
-        self, actor: Actor, target: Target, row: dict[str, str | None]
+        self, actor: Actor, target: Target, row: dict[str, str | None], original: Row
     ) -> list[str]:
-        """An UPDATE wrote ``row``: would the INSERT policies accept the same row?"""
-        fresh = self._new_row(target, Row("B", dict(row), ""), {}, 7)
-        if fresh is None:
+        """An UPDATE moved ``original`` to ``row``: the INSERT policies accept the row where
+        it was and refuse it where it went (the UPDATE's check is the weaker one)."""
+        moved = self._new_row(target, Row("B", dict(row), ""), {}, 7)
+        kept = self._new_row(target, original, {}, 8)
+        if moved is None or kept is None:
             return []
         try:
-            self.s.attempt(self._insert(target, fresh))
+            self.s.attempt(self._insert(target, kept))
+        except psycopg.Error:
+            return []  # B cannot insert even his own row: the INSERT policies say nothing here
+        try:
+            self.s.attempt(self._insert(target, moved))
         except psycopg.Error as exc:
             if exc.diag.sqlstate == RLS_REFUSED:
-                return ["the INSERT policies refuse the same row: the UPDATE's check is weaker"]
+                return [
+                    "the INSERT policies accept the row where it was and refuse it where it "
+                    "went: the UPDATE's check is weaker"
+                ]
         return []
 
     def _inserts(self, actor: Actor, target: Target, base: Baseline) -> None:
@@ -611,7 +620,12 @@ class Prober:
     # -- views and functions -------------------------------------------------------
 
     def _private_tokens(self, base: Baseline) -> dict[str, str]:
-        """uuids and e-mails of A's rows that B cannot read directly: token → where from."""
+        """Text values and the e-mail of A's rows that B cannot read directly: token → where from.
+
+        Keys (uuids, ids) are left out on purpose: a function that maps a team id to its
+        organisation id hands out an identifier, not A's data; a title, a note or an
+        e-mail is A's data.
+        """
         tokens: dict[str, str] = {}
         visible_values: set[str] = set()
         for target in self.targets:
@@ -626,7 +640,12 @@ class Prober:
                     continue
                 for column in target.table.columns:
                     value = row.values.get(column.name)
-                    if value and column.base_sql == "uuid" and value not in visible_values:
+                    if (
+                        value
+                        and column.category == "S"
+                        and len(value) >= 4
+                        and value not in visible_values
+                    ):
                         tokens.setdefault(value, f"{target.label}.{column.name}")
         a = self.seed.worlds["A"]
         if a.email not in visible_values:

@@ -140,13 +140,7 @@ def _order(catalog: Catalog) -> tuple[list[Table], dict[int, str]]:
         for fk in table.foreign_keys:
             if fk.target == oid or fk.target not in tables:
                 continue
-            required = any(
-                (c := table.column(name)) is not None and c.not_null for name in fk.columns
-            )
-            if required:
-                deps[oid].add(fk.target)
-            else:
-                deps[oid].add(fk.target)  # preferred, broken first in a cycle
+            deps[oid].add(fk.target)  # nullable ones are broken first in a cycle
     done: list[Table] = []
     placed: set[int] = set()
     pending = sorted(tables, key=lambda o: (tables[o].schema, tables[o].name))
@@ -161,6 +155,7 @@ def _order(catalog: Catalog) -> tuple[list[Table], dict[int, str]]:
                     fk
                     for fk in table.foreign_keys
                     if fk.target in unmet
+                    and fk.declared
                     and any((c := table.column(n)) is not None and c.not_null for n in fk.columns)
                 ]
                 if not hard:
@@ -409,6 +404,8 @@ class Seeder:
             if any(c in fk_columns for c in fk.columns):
                 continue  # a column in two foreign keys: the first decides
             references = self._fk_options(table, fk, world, row)
+            if references is None and not fk.declared:
+                continue
             if references is None:
                 target = self.catalog.tables.get(fk.target)
                 name = target.label if target is not None else f"table {fk.target}"

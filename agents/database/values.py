@@ -210,6 +210,10 @@ def candidates(
     elif cat == "N":
         if base.startswith(("numeric", "double", "real", "money")):
             out.extend([f"{position}", "1", "0", "100", "0.5"])
+        elif column.name.lower().endswith("_id"):
+            # a reference nothing declares: a value no seeded key has, so that no row of
+            # one world points into the other by accident
+            out.extend([str(700000 + position + (0 if world == "A" else 50)), "1", "0"])
         else:
             out.extend([str(position), "1", "0", "2", "10", "100", "1000", "-1"])
     elif base == "uuid":

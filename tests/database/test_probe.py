@@ -123,16 +123,17 @@ def test_anon_reading_through_a_caller_check_that_holds_for_nobody() -> None:
 
 def test_definer_view_and_function_expose_private_rows() -> None:
     sql = NOTES + (
-        "create view public.all_notes as select id, owner_id, body from public.notes;\n"
+        "alter table public.notes add column title text not null;\n"
+        "create view public.all_notes as select id, owner_id, title from public.notes;\n"
         "create function public.notes_of(p_user_id uuid) returns setof public.notes\n"
         "  language sql security definer set search_path = '' as $$\n"
         "  select * from public.notes where owner_id = p_user_id $$;\n"
     )
     report = _probe(stage({}, {"20240101000000_notes.sql": sql}))
     by_line = {f.line: f for f in report.findings}
-    assert by_line[10].title.startswith("View shows other users' rows"), by_line
-    assert by_line[11].title.startswith("Function exposes other users' data")
-    assert "public.notes" in by_line[11].message
+    assert by_line[11].title.startswith("View shows other users' rows"), by_line
+    assert by_line[12].title.startswith("Function exposes other users' data")
+    assert "public.notes" in by_line[12].message
 
 
 def test_write_into_another_users_storage_folder() -> None:
@@ -145,7 +146,7 @@ def test_write_into_another_users_storage_folder() -> None:
         "  with check (bucket_id = 'inbox' and owner_id = (select auth.uid())::text);\n"
     )
     report = _probe(stage({}, {"20240101000000_inbox.sql": sql}))
-    assert [(f.line, f.severity) for f in report.findings] == [(4, Severity.CRITICAL)]
+    assert [(f.line, f.severity) for f in report.findings] == [(5, Severity.CRITICAL)]
     assert "user A now sees the row" in report.findings[0].message
     assert "storage bucket inbox" in report.probed
 

@@ -57,7 +57,8 @@ def run(n_base: int, label: str) -> None:
     started = time.perf_counter()
     out = run_database_stage(ws, DatabaseSettings(deadline=120))
     took = time.perf_counter() - started
-    print(f"{label}: {took:.2f} s — {out.coverage_line()}; findings {len(out.findings)}")
+    probe = out.probe_line() or "no probe"
+    print(f"{label}: {took:.2f} s — {out.coverage_line()}; findings {len(out.findings)}; {probe}")
 
 
 def schema(n: int) -> str:
@@ -133,7 +134,9 @@ def main() -> None:
         f"{'= (select auth.uid())' if i % 3 != 1 else 'in (select m.team_id from public.team_members m where m.user_id = (select auth.uid()))'});\n"
         for i in range(20)
     )
-    run_probe(base, {"supabase/migrations/20261201000000_pr.sql": pr}, "probe, PR touching 20 tables")
+    run_probe(
+        base, {"supabase/migrations/20261201000000_pr.sql": pr}, "probe, PR touching 20 tables"
+    )
     run_probe(
         {},
         {"supabase/migrations/20240101000000_init.sql": schema(100)},

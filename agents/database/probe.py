@@ -253,6 +253,13 @@ def _combine(group: list[tuple[Finding, bool]]) -> tuple[Finding, bool]:
     )
 
 
+def _target_in_scope(target: Target, scope: Scope) -> bool:
+    table = target.table
+    if target.bucket is not None:
+        return target.bucket in scope.buckets or any(oid == table.oid for oid, _ in scope.policies)
+    return scope.touched(table.oid) or table.oid in scope.read_by_changed
+
+
 def _targets(catalog: Catalog, seeded: Mapping[int, object], exposed: tuple[str, ...]) -> list[int]:
     return [
         oid
@@ -302,7 +309,8 @@ def run_probe(
             if (table.oid, policy.name) in scope.policies:
                 for text in (policy.using, policy.check):
                     scope.read_by_changed |= logic.tables_read(text)
-    prober = Prober(session, catalog, logic, seed, targets)
+    in_scope = {t.label for t in targets if _target_in_scope(t, scope)}
+    prober = Prober(session, catalog, logic, seed, targets, in_scope)
     observations = prober.run(exposed)
     judge = Judge(logic, Attributor(session), prober.baselines)
     verdicts = judge.judge(observations)

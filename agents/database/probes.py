@@ -131,15 +131,31 @@ class Prober:
         logic: PolicyLogic,
         seed: Seed,
         targets: list[Target],
+        in_scope: set[str] | None = None,
     ) -> None:
         self.s = session
         self.catalog = catalog
         self.logic = logic
         self.seed = seed
         self.targets = targets
+        self.in_scope = in_scope if in_scope is not None else {t.label for t in targets}
+        """Targets probed in full; the others (untouched by the PR) are only read, for
+        the existing-risks section, so that a long history stays cheap."""
         self.observations: list[Observation] = []
         self.baselines: dict[str, Baseline] = {}
         self._update_columns: dict[tuple[int, str], str | None] = {}
+        self._readers = self._policy_readers()
+
+    def _policy_readers(self) -> dict[int, set[str]]:
+        """Table oid → labels of the targets whose policies read it (directly or through
+        the functions they call): only those can change when B writes to the table."""
+        out: dict[int, set[str]] = {}
+        for target in self.targets:
+            for policy in target.table.policies:
+                for text in (policy.using, policy.check):
+                    for oid in self.logic.tables_read(text):
+                        out.setdefault(oid, set()).add(target.label)
+        return out
 
     # -- the actors --------------------------------------------------------------
 
@@ -225,19 +241,22 @@ class Prober:
         return self._match(target, [str(r[0]) for r in found], rows), self.s.text(shown)
 
     def _update_column(self, target: Target, role: str) -> str | None:
+        """A column ``role`` may update (the probe sets it to itself)."""
         key = (target.table.oid, role)
         if key not in self._update_columns:
-            self._update_columns[key] = None
-            for column in target.table.columns:
-                if column.generated or column.identity or column.name in target.key:
-                    continue
-                ok = self.s.query(
-                    "select pg_catalog.has_column_privilege(%s, %s::oid, %s, 'UPDATE')",
-                    (role, target.table.oid, column.name),
-                )
-                if ok and ok[0][0]:
-                    self._update_columns[key] = column.name
-                    break
+            skip = [
+                c.name
+                for c in target.table.columns
+                if c.generated or c.identity or c.name in target.key
+            ]
+            found = self.s.query(
+                "select a.attname from pg_catalog.pg_attribute a where a.attrelid = %s::oid "
+                "and a.attnum > 0 and not a.attisdropped and a.attname <> all(%s) "
+                "and pg_catalog.has_column_privilege(%s, a.attrelid, a.attnum, 'UPDATE') "
+                "order by a.attnum limit 1",
+                (target.table.oid, skip, role),
+            )
+            self._update_columns[key] = str(found[0][0]) if found else None
         return self._update_columns[key]
 
     def _write(self, target: Target, verb: str, role: str) -> tuple[list[Row], str]:
@@ -269,12 +288,18 @@ class Prober:
         self.s.query("release savepoint probe_write")
         return self._match(target, ctids, rows), self.s.text(statement)
 
-    def _reach(self, actor: Actor, record: bool) -> Baseline:
-        """Reads, updates and deletes of A's rows in every target, as ``actor``."""
+    def _reach(self, actor: Actor, record: bool, only: set[str] | None = None) -> Baseline:
+        """Reads, updates and deletes of A's rows in the targets (``only`` those), as
+        ``actor``; a target outside the PR's scope is only read."""
         base = Baseline()
         for target in self.targets:
+            if only is not None and target.label not in only:
+                continue
             total = len(self._rows_a(target))
-            for action in ("select", "update", "delete"):
+            actions = (
+                ("select", "update", "delete") if target.label in self.in_scope else ("select",)
+            )
+            for action in actions:
                 rows, statement = (
                     self._select(target)
                     if action == "select"
@@ -416,7 +441,8 @@ class Prober:
         self, actor: Actor, target: Target, row: dict[str, str | None], base: Baseline
     ) -> tuple[list[str], list[str]]:
         """(new reach, effects) of a write the actor just made (inside its savepoint)."""
-        after = self._reach(actor, record=False)
+        readers = self._readers.get(target.table.oid, set()) | {target.label}
+        after = self._reach(actor, record=False, only=readers)
         gained: list[str] = []
         for other in self.targets:
             for verb, before, now in (
@@ -818,6 +844,8 @@ class Prober:
                 self.baselines[actor.name] = base
                 if actor.name != "B without custom claims":
                     for target in self.targets:
+                        if target.label not in self.in_scope:
+                            continue
                         self._inserts(actor, target, base)
                         self._moves(actor, target, base)
                     self._views(actor, base)

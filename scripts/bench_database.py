@@ -53,7 +53,8 @@ def run(n_base: int, label: str) -> None:
             "create index concurrently t0_created_idx on public.t0 (created_at);\n"
         )
     }
-    ws = workspace_from_trees(base, head)
+    head_tree: dict[str, str | None] = dict(head)
+    ws = workspace_from_trees(base, head_tree)
     started = time.perf_counter()
     out = run_database_stage(ws, DatabaseSettings(deadline=120))
     took = time.perf_counter() - started
@@ -99,15 +100,17 @@ def schema(n: int) -> str:
             "  amount_cents bigint not null default 0 check (amount_cents >= 0),\n"
             "  created_at timestamptz not null default now()\n);\n"
             f"alter table public.t{i} enable row level security;\n"
-            f'create policy "read t{i}" on public.t{i} for select to authenticated using ({check});\n'
+            f'create policy "read t{i}" on public.t{i} for select to authenticated\n'
+            f"  using ({check});\n"
             f'create policy "write t{i}" on public.t{i} for all to authenticated\n'
             f"  using ({check}) with check ({check});\n"
         )
     return "".join(parts)
 
 
-def run_probe(base: dict[str, str], head: dict[str, str | None], label: str) -> None:
-    ws = workspace_from_trees(base, head)
+def run_probe(base: dict[str, str], head: dict[str, str], label: str) -> None:
+    head_tree: dict[str, str | None] = dict(head)
+    ws = workspace_from_trees(base, head_tree)
     started = time.perf_counter()
     out = run_database_stage(ws, DatabaseSettings(deadline=120))
     took = time.perf_counter() - started
@@ -127,11 +130,15 @@ def main() -> None:
     run(49, "start + platform + 50 migrations")
     run(999, "start + platform + 1,000 migrations")
     base = {"supabase/migrations/20240101000000_schema.sql": schema(22)}
+    member = (
+        "team_id in (select m.team_id from public.team_members m "
+        "where m.user_id = (select auth.uid()))"
+    )
     pr = "".join(
         f'drop policy "read t{i}" on public.t{i};\n'
         f'create policy "read t{i}" on public.t{i} for select to authenticated\n'
-        f"  using (created_at is not null and {'owner_id' if i % 3 != 1 else 'team_id'} "
-        f"{'= (select auth.uid())' if i % 3 != 1 else 'in (select m.team_id from public.team_members m where m.user_id = (select auth.uid()))'});\n"
+        "  using (created_at is not null and "
+        f"{'owner_id = (select auth.uid())' if i % 3 != 1 else member});\n"
         for i in range(20)
     )
     run_probe(

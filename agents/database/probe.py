@@ -309,8 +309,8 @@ def run_probe(
             if (table.oid, policy.name) in scope.policies:
                 for text in (policy.using, policy.check):
                     scope.read_by_changed |= logic.tables_read(text)
-    in_scope = {t.label for t in targets if _target_in_scope(t, scope)}
-    prober = Prober(session, catalog, logic, seed, targets, in_scope)
+    scoped = {t.label for t in targets if _target_in_scope(t, scope)}
+    prober = Prober(session, catalog, logic, seed, targets, scoped)
     observations = prober.run(exposed)
     judge = Judge(logic, Attributor(session), prober.baselines)
     verdicts = judge.judge(observations)

@@ -376,8 +376,8 @@ class Seeder:
         for name in ("A", "B"):
             world = self.seed.worlds[name]
             plans: list[dict[str, Any]] = []
-            for row, position in enumerate(i for i, w in enumerate(pattern) if w == name):
-                plan = self._plan(table, world, row, position, flags)
+            for index, position in enumerate(i for i, w in enumerate(pattern) if w == name):
+                plan = self._plan(table, world, index, position, flags)
                 if isinstance(plan, str):
                     return False
                 columns, fks = plan
@@ -404,8 +404,8 @@ class Seeder:
             # each insert runs in its own savepoint (self.run): a refused batch leaves nothing
             if self._batch(table, pattern, flags):
                 return None
-            for row in seeded.rows:
-                self._delete(table, row)
+            for done in seeded.rows:
+                self._delete(table, done)
             seeded.rows.clear()
         last_error = "no row could be inserted"
         counts = {"A": 0, "B": 0}

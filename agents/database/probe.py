@@ -73,9 +73,15 @@ def _claims_for_proof(actor: Actor) -> str:
     if actor.world is None:
         return json.dumps({"role": "anon"})
     claims = {"sub": actor.claims["sub"], "role": "authenticated", "email": actor.claims["email"]}
-    for key in ("aal", "app_metadata"):
-        if key in actor.claims and (key != "app_metadata" or len(actor.claims[key]) > 2):
-            claims[key] = actor.claims[key]
+    if "aal" in actor.claims:
+        claims["aal"] = actor.claims["aal"]
+    for key, usual in (
+        ("app_metadata", {"provider", "providers"}),
+        ("user_metadata", {"full_name", "email"}),
+    ):
+        value = actor.claims.get(key)
+        if isinstance(value, dict) and set(value) - usual:
+            claims[key] = value
     return json.dumps(claims, separators=(",", ":"))
 
 

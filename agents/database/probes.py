@@ -40,6 +40,7 @@ from agents.database.session import Session
 from agents.database.values import stable_uuid
 
 RLS_REFUSED = "42501"
+FORGED = "B with forged user_metadata"
 MAX_VIEW_ROWS = 500
 
 
@@ -54,6 +55,12 @@ class Actor:
     def describe(self) -> str:
         if self.world is None:
             return "as `anon` (the anon key, no user)"
+        if self.name == FORGED:
+            return (
+                "as authenticated user B with his own user_metadata set to what the policies "
+                "compare it with "
+                "(every user can set it: `supabase.auth.updateUser({ data })`)"
+            )
         what = "authenticated user B"
         if self.name != "B":
             what += " without custom claims"
@@ -164,8 +171,37 @@ class Prober:
         out = [Actor("B", "authenticated", b.jwt(), b)]
         if b.claims:
             out.append(Actor("B without custom claims", "authenticated", b.jwt(custom=False), b))
+        forged = self._forged_claims(b)
+        if forged is not None:
+            out.append(Actor(FORGED, "authenticated", forged, b))
         out.append(Actor("anon", "anon", {"role": "anon"}, None))
         return out
+
+    def _forged_claims(self, b: World) -> dict[str, Any] | None:
+        """B's token with the ``user_metadata`` claims policies read set to A's values (or to
+        the literal a policy wants): B writes his own metadata first, then reads."""
+        a = self.seed.worlds["A"]
+        wanted: dict[tuple[str, ...], str] = {}
+        for binding in self.logic.bindings.values():
+            path = binding.identity.path
+            if path[:1] == ("user_metadata",) and path in a.claims:
+                wanted[path] = a.claims[path]
+        for path, constants in self.logic.claim_constants.items():
+            if path[:1] == ("user_metadata",) and constants:
+                wanted.setdefault(path, constants[0])
+        if not wanted:
+            return None
+        claims = b.jwt()
+        for path, value in wanted.items():
+            node = claims
+            for key in path[:-1]:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = {}
+                    node[key] = child
+                node = child
+            node[path[-1]] = value
+        return claims
 
     def _begin(self, actor: Actor) -> None:
         self.s.query("begin")
@@ -842,7 +878,7 @@ class Prober:
             try:
                 base = self._reach(actor, record=True)
                 self.baselines[actor.name] = base
-                if actor.name != "B without custom claims":
+                if actor.name in ("B", "anon"):
                     for target in self.targets:
                         if target.label not in self.in_scope:
                             continue

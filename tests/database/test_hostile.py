@@ -98,3 +98,38 @@ def test_total_deadline_stops_the_stage() -> None:
     assert time.monotonic() - started < 3.0 + 5.0
     assert out.status == "deadline"
     assert "stopped at the deadline" in out.coverage_line()
+
+
+def test_probe_runs_pr_triggers_without_superuser_rights(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned-by-trigger"
+    sql = (
+        "create table public.t2 (id uuid primary key default gen_random_uuid(), body text);\n"
+        "alter table public.t2 enable row level security;\n"
+        "create function public.evil() returns trigger language plpgsql as $$ begin\n"
+        f"  copy (select 1) to program 'touch {marker}'; return new; end $$;\n"
+        "create trigger evil before insert on public.t2 for each row execute function public.evil();\n"
+    )
+    out = stage(BASE, {"20261201000000_trigger.sql": sql})
+    assert out.status == "ran" and not marker.exists()
+    report = out.probes[0]
+    assert report.status == "ran"
+    assert "permission denied" in report.not_probed["public.t2"] or (
+        "superuser" in report.not_probed["public.t2"]
+    ), report.not_probed
+
+
+def test_a_policy_that_sleeps_cannot_outlive_the_deadline() -> None:
+    sql = (
+        "create table public.slow (id uuid primary key default gen_random_uuid());\n"
+        "alter table public.slow enable row level security;\n"
+        'create policy "slow" on public.slow for select to authenticated, anon\n'
+        "  using (pg_sleep(3) is not null);\n"
+    )
+    started = time.monotonic()
+    out = stage(
+        BASE,
+        {"20261201000000_slow.sql": sql},
+        DatabaseSettings(statement_timeout=1.0, deadline=8.0),
+    )
+    assert time.monotonic() - started < 8.0 + 5.0
+    assert out.status in ("ran", "deadline")

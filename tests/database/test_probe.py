@@ -208,3 +208,14 @@ def test_reproduction_is_one_shell_line_that_survives_quotes() -> None:
     line = reproduction(actor, "select * from \"public\".\"t\" where name = 'it''s $HOME'")
     assert "\n" not in line
     assert '\\"public\\"' in line and "\\$HOME" in line
+
+
+def test_user_metadata_any_user_can_set_is_forged_before_reading() -> None:
+    sql = NOTES + (
+        'create policy "support reads" on public.notes for select to authenticated\n'
+        "  using (((select auth.jwt()) -> 'user_metadata' ->> 'role') = 'support');\n"
+    )
+    report = _probe(stage({}, {"20240101000000_notes.sql": sql}))
+    assert [f.line for f in report.findings] == [10], [f.message for f in report.findings]
+    assert "user_metadata set to what the policies compare it with" in report.findings[0].message
+    assert '"user_metadata":{' in (report.findings[0].reproduction or "").replace('\\"', '"')

@@ -79,3 +79,45 @@ def test_unavailable_server_degrades_to_rules_only_with_one_line(
     assert not [f for f in review.findings if f.source == "database"]
     with pytest.raises(DatabaseRequired, match="database: required, but not run"):
         _review("select 1/0;\n", Config(database="required"))
+
+
+LEAKY_BASE = {
+    "supabase/migrations/20240101000000_notes.sql": (
+        "create table public.notes (id uuid primary key default gen_random_uuid(),\n"
+        "  owner_id uuid not null default auth.uid() references auth.users (id),\n"
+        "  body text not null default '');\n"
+        "alter table public.notes enable row level security;\n"
+        'create policy "signed in" on public.notes for select to authenticated\n'
+        "  using ((select auth.uid()) is not null);\n"
+    )
+}
+
+
+def test_probe_finding_renders_its_proof_and_existing_risks_stay_out_of_the_verdict() -> None:
+    pr = (
+        "create table public.tasks (id bigint generated always as identity primary key,\n"
+        "  owner_id uuid not null default auth.uid() references auth.users (id));\n"
+        "alter table public.tasks enable row level security;\n"
+        'create policy "tasks" on public.tasks for delete to authenticated\n'
+        "  using (id > 0 and (select auth.uid()) is not null);\n"
+        'create policy "own tasks" on public.tasks for select to authenticated\n'
+        "  using (true);\n"
+        # a table created after 2026-10-30 is granted to no API role until the PR says so
+        "grant select, delete on public.tasks to authenticated;\n"
+    )
+    ws = workspace_from_trees(LEAKY_BASE, {PR: pr})
+    review = run_review(ws, Config(), llm_status="rules only: test")
+    probe = [f for f in review.findings if f.rule == "DB005"]
+    assert [(f.path, f.line) for f in probe] == [(PR, 4)], review.findings
+    assert review.verdict == "request_changes"
+    assert [f.line for f in review.stats.existing_risks] == [5]
+    assert all(f.path != "supabase/migrations/20240101000000_notes.sql" for f in review.findings)
+    md = render_markdown(review)
+    assert "<details><summary>Reproduce</summary><code>psql" in md
+    assert "`probe` probed" in md
+    assert "Existing risks (1)" in md
+    _, _, tail = md.partition("Existing risks (1)")
+    assert "20240101000000\\_notes.sql:5" in tail
+    data = json.loads(render_json(review))
+    assert len(data["stats"]["database"]["existing_risks"]) == 1
+    assert data["stats"]["database"]["probe"].startswith("probed")

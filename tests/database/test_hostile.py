@@ -107,7 +107,8 @@ def test_probe_runs_pr_triggers_without_superuser_rights(tmp_path: Path) -> None
         "alter table public.t2 enable row level security;\n"
         "create function public.evil() returns trigger language plpgsql as $$ begin\n"
         f"  copy (select 1) to program 'touch {marker}'; return new; end $$;\n"
-        "create trigger evil before insert on public.t2 for each row execute function public.evil();\n"
+        "create trigger evil before insert on public.t2\n"
+        "  for each row execute function public.evil();\n"
     )
     out = stage(BASE, {"20261201000000_trigger.sql": sql})
     assert out.status == "ran" and not marker.exists()

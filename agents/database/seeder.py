@@ -200,8 +200,10 @@ class Seeder:
 
     def _set_claims(self, world: World) -> None:
         self.run(
-            "select pg_catalog.set_config('request.jwt.claims', %s, true)",
-            (json.dumps(world.jwt()),),
+            sql.SQL("select pg_catalog.set_config('request.jwt.claims', {}, true)").format(
+                sql.Literal(json.dumps(world.jwt()))
+            ),
+            None,
         )
 
     def create_users(self) -> None:

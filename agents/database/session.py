@@ -48,7 +48,14 @@ class Session:
             return cur.rowcount
 
     def attempt(self, query: Query, params: Any = None) -> list[tuple[Any, ...]]:
-        """Like :meth:`query` inside a savepoint: on an error the transaction goes on."""
+        """Like :meth:`query` inside a savepoint: on an error the transaction goes on.
+
+        Without parameters the savepoint, the statement and the release travel in one
+        round trip (the simple query protocol takes several statements): seeding a large
+        schema is mostly round trips.
+        """
+        if params is None:
+            return self._attempt_at_once(query)
         self.query("savepoint probe_attempt")
         try:
             rows = self.query(query, params)
@@ -59,6 +66,26 @@ class Session:
             raise
         self.query("release savepoint probe_attempt")
         return rows
+
+    def _attempt_at_once(self, query: Query) -> list[tuple[Any, ...]]:
+        text = self.text(query)
+        script = f"savepoint probe_attempt; {text}; release savepoint probe_attempt"
+        self.statements += 1
+        try:
+            with self.watchdog.statement():
+                cur = self.conn.execute(script.encode())
+                rows: list[tuple[Any, ...]] = []
+                while True:
+                    if cur.description is not None:
+                        rows = cur.fetchall()
+                    if not cur.nextset():
+                        break
+                return rows
+        except psycopg.Error:
+            if self.watchdog.expired:
+                raise
+            self.query("rollback to savepoint probe_attempt")
+            raise
 
     def attempt_count(self, query: Query, params: Any = None) -> int:
         """:meth:`execute` inside a savepoint that is always rolled back (a probe's write)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -118,7 +117,3 @@ class Attributor:
             )
             out.append(Passing(policy, expression, passed))
         return out
-
-
-def row_values(row: Any) -> dict[str, str | None]:
-    return dict(row.values) if hasattr(row, "values") else dict(row)

@@ -340,7 +340,7 @@ class PolicyLogic:
         if fields.get("kind") != "AEXPR_OP" or _op(fields) != "=":
             return False
         for col_side, id_side in (("lexpr", "rexpr"), ("rexpr", "lexpr")):
-            column = self._column(fields.get(col_side), [{table.name: table.oid}], top=table)
+            column = self._column(fields.get(col_side), [{table.name: table.oid}])
             identity = self._identity(fields.get(id_side))
             if (
                 column is not None
@@ -364,13 +364,6 @@ class PolicyLogic:
                 if self._node_caller_dependent(part) and not self.owner_comparison(part, table):
                     return True
         return False
-
-    def claim_paths(self) -> set[tuple[str, ...]]:
-        """Custom claim paths some binding or comparison reads."""
-        paths = {
-            b.identity.path for b in self.bindings.values() if b.identity.kind == "claim"
-        } | set(self.claim_constants)
-        return {p for p in paths if p and p[0] not in ("sub", "email")}
 
     # -- the walk ----------------------------------------------------------------
 
@@ -400,9 +393,7 @@ class PolicyLogic:
             return self.catalog.storage_objects
         return self.catalog.tables.get(oid)
 
-    def _column(
-        self, node: Any, scopes: list[Scope], top: Table | None = None
-    ) -> tuple[int, str] | None:
+    def _column(self, node: Any, scopes: list[Scope]) -> tuple[int, str] | None:
         node = _strip(node)
         if not (isinstance(node, dict) and "ColumnRef" in node):
             return None
@@ -506,19 +497,14 @@ class PolicyLogic:
                     where = value.get(part)
                     if where is not None and caller_query:
                         self._flags(where, inner)
-                for sub_key, sub in value.items():
-                    self._visit_in(sub_key, sub, inner, policy, caller_query)
+                for sub in value.values():
+                    if isinstance(sub, dict | list):
+                        self._visit(sub, inner, policy=policy)
             elif key == "A_Expr" and isinstance(value, dict):
                 self._compare(value, scopes, caller_query=not policy or len(scopes) > 1)
                 self._visit(value, scopes, policy=policy)
             else:
                 self._visit(value, scopes, policy=policy)
-
-    def _visit_in(
-        self, key: str, value: Any, scopes: list[Scope], policy: bool, caller_query: bool
-    ) -> None:
-        if isinstance(value, dict | list):
-            self._visit(value, scopes, policy=policy)
 
     def _flags(self, where: Any, scopes: list[Scope]) -> None:
         """Bare boolean columns in a caller-dependent query's WHERE (``and p.is_admin``)."""

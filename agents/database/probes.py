@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +151,7 @@ class Prober:
         self.baselines: dict[str, Baseline] = {}
         self._update_columns: dict[tuple[int, str], str | None] = {}
         self._readers = self._policy_readers()
+        self._exposed_schemas: tuple[str, ...] = ("public",)
 
     def _policy_readers(self) -> dict[int, set[str]]:
         """Table oid → labels of the targets whose policies read it (directly or through
@@ -254,9 +254,6 @@ class Prober:
         return sql.SQL("ctid = any({}::tid[])").format(
             sql.Literal("{" + ",".join(f'"{r.ctid}"' for r in rows) + "}")
         )
-
-    def _key_expr(self, target: Target) -> sql.Composable:
-        return sql.SQL("ctid::text")
 
     def _match(self, target: Target, ctids: list[str], rows: list[Row]) -> list[Row]:
         wanted = set(ctids)
@@ -395,7 +392,9 @@ class Prober:
     def _insert(self, target: Target, row: dict[str, str | None]) -> sql.Composable:
         table = target.table
         names = [c for c in row if (col := table.column(c)) is not None and not col.generated]
-        overriding = any((table.column(c) or _NONE).identity == "a" for c in names)
+        overriding = any(
+            (col := table.column(c)) is not None and col.identity == "a" for c in names
+        )
         values = []
         for c in names:
             col = table.column(c)
@@ -813,8 +812,6 @@ class Prober:
                     continue
                 self._call(actor, fn, tokens)
 
-    _exposed_schemas: tuple[str, ...] = ("public",)
-
     def _call(self, actor: Actor, fn: Function, tokens: dict[str, str]) -> None:
         args: list[sql.Composable] = []
         passed: set[str] = set()
@@ -890,13 +887,3 @@ class Prober:
                 if not self.s.watchdog.expired:
                     self.s.query("rollback")
         return self.observations
-
-    def iter_targets(self) -> Iterator[Target]:
-        yield from self.targets
-
-
-class _None:
-    identity = ""
-
-
-_NONE = _None()

@@ -86,12 +86,3 @@ class Session:
                 raise
             self.query("rollback to savepoint probe_attempt")
             raise
-
-    def attempt_count(self, query: Query, params: Any = None) -> int:
-        """:meth:`execute` inside a savepoint that is always rolled back (a probe's write)."""
-        self.query("savepoint probe_write")
-        try:
-            return self.execute(query, params)
-        finally:
-            if not self.watchdog.expired:
-                self.query("rollback to savepoint probe_write")

@@ -27,6 +27,7 @@ from agents.database.catalog import Catalog, Function, Table
 from agents.sql import model
 from agents.sql.ast import (
     const_value,
+    from_aliases,
     func_calls,
     func_name,
     is_jwt_setting_call,
@@ -368,25 +369,11 @@ class PolicyLogic:
     # -- the walk ----------------------------------------------------------------
 
     def _scope_of(self, select: AstNode) -> Scope:
-        scope: Scope = {}
-
-        def visit(item: Any) -> None:
-            if not isinstance(item, dict):
-                return
-            if "RangeVar" in item:
-                rv = item["RangeVar"]
-                key = (str(rv.get("schemaname") or "public"), str(rv.get("relname") or ""))
-                oid = self._names.get(key)
-                alias = (rv.get("alias") or {}).get("aliasname") or rv.get("relname")
-                if oid is not None:
-                    scope[str(alias)] = oid
-            elif "JoinExpr" in item:
-                visit(item["JoinExpr"].get("larg"))
-                visit(item["JoinExpr"].get("rarg"))
-
-        for item in select.get("fromClause") or []:
-            visit(item)
-        return scope
+        return {
+            alias: oid
+            for alias, name in from_aliases(select).items()
+            if (oid := self._names.get(name)) is not None
+        }
 
     def _table(self, oid: int) -> Table | None:
         if self.catalog.storage_objects is not None and oid == self.catalog.storage_objects.oid:

@@ -34,7 +34,7 @@ from psycopg import sql
 
 from agents.database.catalog import Catalog, Function, Table, View
 from agents.database.policy_logic import PolicyLogic
-from agents.database.seeder import Row, Seed, Seeded, World
+from agents.database.seeder import Row, Seed, Seeded, World, set_claim
 from agents.database.session import Session
 from agents.database.values import stable_uuid
 
@@ -193,14 +193,7 @@ class Prober:
             return None
         claims = b.jwt()
         for path, value in wanted.items():
-            node = claims
-            for key in path[:-1]:
-                child = node.get(key)
-                if not isinstance(child, dict):
-                    child = {}
-                    node[key] = child
-                node = child
-            node[path[-1]] = value
+            set_claim(claims, path, value)
         return claims
 
     def _begin(self, actor: Actor) -> None:

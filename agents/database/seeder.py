@@ -93,14 +93,7 @@ class World:
         }
         if custom:
             for path, value in sorted(self.claims.items()):
-                node = payload
-                for key in path[:-1]:
-                    child = node.get(key)
-                    if not isinstance(child, dict):
-                        child = {}
-                        node[key] = child
-                    node = child
-                node[path[-1]] = value
+                set_claim(payload, path, value)
         return payload
 
 
@@ -622,10 +615,7 @@ class Seeder:
                         sql.SQL("{}::{}").format(sql.Literal(str(value)), sql.SQL(column.type_sql))
                     )
             rows_sql.append(sql.SQL("({})").format(sql.SQL(", ").join(items)))
-        returning = sql.SQL(", ").join(
-            [sql.SQL("ctid::text")]
-            + [sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns]
-        )
+        returning = _returning(table)
         query = sql.SQL("insert into {} ({}) {}values {} returning {}").format(
             table.ident,
             sql.SQL(", ").join(sql.Identifier(c) for c in names),
@@ -653,10 +643,7 @@ class Seeder:
                 if value is None
                 else sql.SQL("{}::{}").format(sql.Literal(str(value)), sql.SQL(column.type_sql))
             )
-        returning = sql.SQL(", ").join(
-            [sql.SQL("ctid::text")]
-            + [sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns]
-        )
+        returning = _returning(table)
         if names:
             query = sql.SQL("insert into {} ({}) {}values ({}) returning {}").format(
                 table.ident,
@@ -707,10 +694,7 @@ class Seeder:
             sql.SQL("{}::text = {}").format(sql.Identifier(c), sql.Literal(str(values[c])))
             for c in key
         )
-        returning = sql.SQL(", ").join(
-            [sql.SQL("ctid::text")]
-            + [sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns]
-        )
+        returning = _returning(table)
         rows = self.run(
             sql.SQL("select {} from {} where {} limit 1").format(returning, table.ident, where),
             None,
@@ -763,13 +747,8 @@ class Seeder:
                         rows = self.run(
                             sql.SQL(
                                 "insert into storage.objects (bucket_id, name, owner, owner_id, "
-                                "metadata) values (%s, %s, %s, %s, %s) returning ctid::text, {}"
-                            ).format(
-                                sql.SQL(", ").join(
-                                    sql.SQL("{}::text").format(sql.Identifier(c.name))
-                                    for c in objects.columns
-                                )
-                            ),
+                                "metadata) values (%s, %s, %s, %s, %s) returning {}"
+                            ).format(_returning(objects)),
                             (
                                 bucket,
                                 f"{world.uid}/probe-{r + 1}.{ext}",
@@ -783,6 +762,26 @@ class Seeder:
                 self.seed.buckets_not_seeded[bucket] = self._describe(exc)
                 continue
             self.seed.objects[bucket] = seeded
+
+
+def _returning(table: Table) -> sql.Composable:
+    """``ctid::text, col1::text, …``: a seeded row as the probe keeps it."""
+    return sql.SQL(", ").join(
+        [sql.SQL("ctid::text")]
+        + [sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns]
+    )
+
+
+def set_claim(payload: dict[str, Any], path: tuple[str, ...], value: str) -> None:
+    """``payload[path[0]][path[1]]… = value``, creating the objects on the way."""
+    node = payload
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    node[path[-1]] = value
 
 
 def _nulls(columns: tuple[str, ...]) -> dict[str, str | None]:

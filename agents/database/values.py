@@ -112,17 +112,22 @@ def from_regex(pattern: str, seed: int = 0) -> str | None:
         return None
 
 
-def check_regexes(checks: list[Check] | tuple[str, ...], column: str) -> list[str]:
-    """Patterns a CHECK matches ``column`` (or VALUE, for domains) against with ``~``."""
-    out: list[str] = []
+def _check_expressions(checks: list[Check] | tuple[str, ...]) -> Iterator[Any]:
+    """The parsed expression of each CHECK (a table's, or a domain's ``CHECK (VALUE …)``)."""
     for check in checks:
         definition = check.definition if isinstance(check, Check) else check
         text = definition.strip()
         if text.upper().startswith("CHECK"):
             text = text[5:].strip()
         node = parse_expression(text)
-        if node is None:
-            continue
+        if node is not None:
+            yield node
+
+
+def check_regexes(checks: list[Check] | tuple[str, ...], column: str) -> list[str]:
+    """Patterns a CHECK matches ``column`` (or VALUE, for domains) against with ``~``."""
+    out: list[str] = []
+    for node in _check_expressions(checks):
         for kind, fields in walk(node):
             if kind != "A_Expr" or strings(fields.get("name")) not in (["~"], ["~*"]):
                 continue
@@ -137,14 +142,7 @@ def check_regexes(checks: list[Check] | tuple[str, ...], column: str) -> list[st
 def check_constants(checks: list[Check] | tuple[str, ...], column: str) -> list[str]:
     """Literals a CHECK allows ``column`` to equal (``role in ('admin', 'member')``)."""
     out: list[str] = []
-    for check in checks:
-        definition = check.definition if isinstance(check, Check) else check
-        text = definition.strip()
-        if text.upper().startswith("CHECK"):
-            text = text[5:].strip()
-        node = parse_expression(text)
-        if node is None:
-            continue
+    for node in _check_expressions(checks):
         for kind, fields in walk(node):
             if kind != "A_Expr" or strings(fields.get("name")) != ["="]:
                 continue

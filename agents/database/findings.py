@@ -15,6 +15,11 @@ Codes (never reused; suppress with ``-- architect-review: ignore DB001 reason``)
 ``DB004`` api-role-reaches-table-without-rls (high, rls_security)
     After the PR, ``anon`` or ``authenticated`` hold privileges on a table in
     an exposed schema that has RLS off, and no rule spoke of it.
+``DB005`` proven-cross-user-access (critical/high, rls_security)
+    The two-user probe (:mod:`agents.database.probe`) made user B (or ``anon``)
+    read or change user A's rows, write into A's data, or get A's data out of a
+    view or a ``SECURITY DEFINER`` function; anchored at the policy that lets it
+    through, with the statement, the count and a ``psql`` line to reproduce it.
 """
 
 from __future__ import annotations
@@ -119,8 +124,6 @@ def exposure_finding(fact: PrivilegeFact, path: str, line: int | None) -> Findin
 
 
 DB_PROBE = "DB005"
-"""``DB005`` proven-cross-user-access (critical/high, rls_security): seeded with two users,
-the database let user B (or ``anon``) read or change user A's rows."""
 
 _PROBE_TITLES = {
     "select": "Another user can read these rows (proven on a real database)",

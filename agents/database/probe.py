@@ -55,7 +55,9 @@ class ProbeReport:
     def coverage_line(self) -> str:
         if self.status != "ran":
             return f"not run: {self.reason}"
-        text = f"probed {len(self.probed)} table(s) and bucket(s) as users A, B and anon"
+        text = (
+            f"probed {len(self.probed)} table(s)/bucket(s) as user B and anon against user A's rows"
+        )
         if self.not_probed:
             text += f"; {len(self.not_probed)} not probed (see notes)"
         return f"{text}; {self.seconds:.2f} s"

@@ -171,13 +171,87 @@ def widens_owner_scoped_reads(cat: Catalog, policy: Policy) -> bool:
 
 def api_exposed_table(cat: Catalog, name: QualName) -> set[str]:
     """API roles (anon/authenticated) holding any privilege on a table in an exposed schema."""
+    return set(reach(cat, name).roles)
+
+
+_DATA_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+NOT_GRANTED_YET = (
+    "No grant lets anon or authenticated reach it yet (since 2026-10-30 Supabase no longer "
+    "grants new tables to the API roles by default), so it is not exposed today: enable RLS "
+    "before anyone grants it."
+)
+"""What a finding on an exposed-schema relation nobody has granted says."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who can reach a relation through the Data API, and which grants make it so."""
+
+    exposed_schema: bool
+    """The relation's schema is served by the Data API (``[api] schemas``)."""
+    roles: tuple[str, ...] = ()
+    """``anon``/``authenticated`` holding SELECT/INSERT/UPDATE/DELETE (directly or via PUBLIC)."""
+    sources: tuple[str, ...] = ()
+    """What gave them those privileges (a grant statement, default privileges, the
+    platform's legacy default), as the catalogue recorded it."""
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def who(self) -> str:
+        return " and ".join(self.roles)
+
+    def because(self) -> str:
+        """`` (granted by …)`` naming what makes the relation reachable; empty when unknown."""
+        if not self.sources:
+            return ""
+        shown = "; ".join(self.sources[:2])
+        more = f" and {len(self.sources) - 2} more" if len(self.sources) > 2 else ""
+        return f" (reachable through {shown}{more})"
+
+
+def reach(cat: Catalog, name: QualName, privileges: tuple[str, ...] = _DATA_PRIVILEGES) -> Reach:
+    """Who reaches the table or view ``name`` through the Data API, and why."""
     if not cat.is_exposed(name[0]):
-        return set()
+        return Reach(exposed_schema=False)
     kind = cat.relation_kind(name) or "table"
-    out: set[str] = set()
-    for priv in ("SELECT", "INSERT", "UPDATE", "DELETE"):
-        out |= cat.api_can(kind, name, priv)
-    return out
+    roles: set[str] = set()
+    holders: set[str] = set()
+    for priv in privileges:
+        found = cat.grantees(kind, name, priv) & {"anon", "authenticated", "public"}
+        holders |= found
+        roles |= cat.api_can(kind, name, priv)
+    recorded = cat.grant_sources.get((kind, name), {})
+    sources: list[str] = []
+    for role in ("anon", "public", "authenticated"):
+        source = recorded.get(role)
+        if role in holders and source and source not in sources:
+            sources.append(source)
+    return Reach(True, tuple(sorted(roles)), tuple(sources))
+
+
+def column_updaters(cat: Catalog, table: QualName, column: str) -> set[str]:
+    """Roles that may UPDATE ``column`` of ``table``, for rules about what a policy lets
+    users change.
+
+    The grants as the catalogue has them; but when no API role holds UPDATE on
+    the table at all (nothing granted yet: a table created since Supabase
+    stopped granting new tables by default), the UPDATE policy is what states
+    the intent, and the usual ``grant update on table … to authenticated``
+    that makes it work is assumed, so the policy is judged as it will run.
+    """
+    holders = cat.column_grantees(table, column, "UPDATE")
+    if holders & {"anon", "authenticated", "public"}:
+        return holders
+    api = {"anon", "authenticated", "public"}
+    granted_any = bool(cat.grantees("table", table, "UPDATE") & api) or any(
+        rel == table and any("UPDATE" in privs for role, privs in by_role.items() if role in api)
+        for (rel, _), by_role in cat.column_privileges.items()
+    )
+    return holders if granted_any else holders | {"authenticated"}
 
 
 def policy_for_statement(ctx: SqlRuleContext, stmt: Statement) -> Policy | None:

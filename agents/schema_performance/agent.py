@@ -18,7 +18,6 @@ from agents.rules import run_rule
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES, TS_RULES
 from agents.specialist import RuleOutcome
-from agents.sql.analysis import SCHEMAS_DIR
 from agents.sql.context import contexts_for
 from agents.sql.suppress import sort_suppressed
 from agents.ts.context import ts_context_for
@@ -41,8 +40,8 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
 
 
 def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
-    if not ctx.is_migration and not ctx.path.startswith(SCHEMAS_DIR):
-        return  # seed data and SQL tests change no schema: nothing here to judge
+    if not ctx.analysis.is_migration(ctx.path) and not ctx.analysis.is_schema_file(ctx.path):
+        return  # seed data, SQL tests and SQL outside a project change no schema
     parsed = ctx.parsed
     if parsed.error is not None:
         outcome.notes.append(

@@ -1,9 +1,9 @@
 """``SqlRuleContext``: what every SQL rule (rls_security and schema_performance) receives.
 
-One context per changed SQL file: the file, its parse, the review-wide
-:class:`~agents.sql.analysis.SchemaAnalysis`, the statements the PR added or
-changed in it, and the catalogues before and after the PR.  Rules iterate
-``ctx.statements`` (never the whole file, so history is not re-flagged) and
+One context per changed SQL file: the file, its parse, the
+:class:`~agents.sql.analysis.SchemaAnalysis` of its Supabase project, the
+statements the PR added or changed in it, and the catalogues before and after
+the PR.  Rules iterate ``ctx.statements`` (never the whole file, so history is not re-flagged) and
 judge each in the light of ``ctx.after`` / ``ctx.before``.
 """
 
@@ -48,8 +48,13 @@ class SqlRuleContext:
 
     @property
     def is_migration(self) -> bool:
-        """True when this file is one of the migrations replayed into ``after``."""
-        return self.file.path in self.analysis.pr_migrations
+        """True when the Supabase CLI applies this file as a migration of its project."""
+        return self.analysis.is_migration(self.file.path)
+
+    @property
+    def applied_in_base(self) -> bool:
+        """True for a migration the base already has (the PR edits history)."""
+        return self.analysis.applied_in_base(self.file.path)
 
     # -- lines ------------------------------------------------------------------
 
@@ -109,16 +114,16 @@ def contexts_for(
     workspace: Workspace, settings: dict[str, Any] | None = None
 ) -> list[SqlRuleContext]:
     """One context per changed SQL file that parsed (the analysis is shared and cached)."""
-    analysis = analyse(workspace)
     out: list[SqlRuleContext] = []
-    for path, parsed in analysis.parsed.items():
-        out.append(
-            SqlRuleContext(
-                file=analysis.files[path],
-                parsed=parsed,
-                analysis=analysis,
-                statements=analysis.changed_statements(path),
-                settings=dict(settings or {}),
+    for analysis in analyse(workspace).analyses:
+        for path, parsed in analysis.parsed.items():
+            out.append(
+                SqlRuleContext(
+                    file=analysis.files[path],
+                    parsed=parsed,
+                    analysis=analysis,
+                    statements=analysis.changed_statements(path),
+                    settings=dict(settings or {}),
+                )
             )
-        )
     return out

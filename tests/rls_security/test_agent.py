@@ -43,7 +43,7 @@ def test_rule_fixtures_and_docs(rule: type[RlsRule]) -> None:
         assert bool(found) is expect, (rule.code, kind, found)
 
 
-def test_syntax_error_is_one_low_finding_and_others_go_on() -> None:
+def test_syntax_error_is_one_high_finding_marks_incomplete_and_others_go_on() -> None:
     out = review(
         {},
         {
@@ -52,9 +52,16 @@ def test_syntax_error_is_one_low_finding_and_others_go_on() -> None:
         },
     )
     syntax = [f for f in out.findings if f.rule == "SQL001"]
-    assert len(syntax) == 1 and syntax[0].severity.value == "low" and syntax[0].line == 1
+    assert len(syntax) == 1 and syntax[0].severity.value == "high" and syntax[0].line == 1
     assert "syntax error" in syntax[0].message
+    assert out.incomplete and MIG in out.incomplete[0]
     assert "RLS001" in codes(out)
+
+
+def test_syntax_error_in_seed_data_is_medium() -> None:
+    out = review({}, {"supabase/seed.sql": "insert into t values (1,;\n"})
+    syntax = [f for f in out.findings if f.rule == "SQL001"]
+    assert [f.severity.value for f in syntax] == ["medium"]
 
 
 def test_suppression_comment_moves_finding_aside() -> None:
@@ -86,9 +93,11 @@ def test_rls_enabled_later_in_the_pr_is_fine() -> None:
     assert "RLS001" not in codes(review({}, {MIG: sql}))
 
 
-def test_revoked_api_grants_make_table_private() -> None:
+def test_revoked_api_grants_make_table_not_exposed_yet() -> None:
     sql = "create table public.t (id int);\nrevoke all on public.t from anon, authenticated;\n"
-    assert "RLS001" not in codes(review({}, {MIG: sql}))
+    found = [f for f in review({}, {MIG: sql}).findings if f.rule == "RLS001"]
+    assert [f.severity.value for f in found] == ["medium"]
+    assert "not exposed today" in found[0].message
 
 
 def test_policy_on_existing_table_uses_history() -> None:

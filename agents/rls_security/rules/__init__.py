@@ -24,6 +24,7 @@ from agents.rls_security.rules.rpc_unvalidated_amount import RpcUnvalidatedAmoun
 from agents.rls_security.rules.secret_literal import SecretLiteral
 from agents.rls_security.rules.security_definer_view import SecurityDefinerView
 from agents.rls_security.rules.self_update_privileged_columns import SelfUpdatePrivilegedColumns
+from agents.rls_security.rules.sql_does_not_parse import SqlDoesNotParse
 from agents.rls_security.rules.storage_policy_bucket_only import StoragePolicyBucketOnly
 from agents.rls_security.rules.table_without_rls import TableWithoutRls
 from agents.rls_security.rules.uncorrelated_subquery import UncorrelatedSubquery
@@ -32,6 +33,7 @@ from agents.rls_security.rules.update_policy_other_party import UpdatePolicyOthe
 from agents.rls_security.rules.user_metadata_authorisation import UserMetadataAuthorisation
 
 RULES: tuple[type[RlsRule], ...] = (
+    SqlDoesNotParse,
     TableWithoutRls,
     RlsDisabled,
     PolicyWithoutRls,

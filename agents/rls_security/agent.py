@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.rls_security.rules import RULES
 from agents.rls_security.rules.secret_literal import SecretLiteral
+from agents.rls_security.rules.security_state_regressed import SecurityStateRegressed
 from agents.rls_security.secrets import find_secrets
 from agents.rules import run_rule
 from agents.specialist import RuleOutcome
 from agents.sql.analysis import SqlAnalyses, analyse
 from agents.sql.body import body_sql
-from agents.sql.context import SqlRuleContext
-from agents.sql.parse import ParsedSql
+from agents.sql.context import SqlRuleContext, deleted_migration_context
 from agents.sql.suppress import sort_suppressed
 
 
@@ -39,7 +39,11 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
         settings = workspace.settings.get("rls_security")
         rule_settings = dict(settings) if isinstance(settings, dict) else {}
         for file in sql_files:
-            ctx = _context(file, analyses, rule_settings)
+            ctx = (
+                deleted_migration_context(file, analyses, rule_settings)
+                if file.status == FileStatus.DELETED
+                else _context(file, analyses, rule_settings)
+            )
             if ctx is None:
                 if file.status != FileStatus.DELETED and _is_migration(workspace, file.path):
                     outcome.incomplete.append(f"{file.path}: could not be read; not reviewed")
@@ -78,21 +82,7 @@ def _is_migration(workspace: Workspace, path: str) -> bool:
 def _context(
     file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, object]
 ) -> SqlRuleContext | None:
-    """The rule context of ``file``; for a deleted migration, one without statements."""
-    if file.status == FileStatus.DELETED:
-        owner = next(
-            (
-                a
-                for a in analyses.analyses
-                if any(r.path == file.path for r in a.removed_migrations)
-            ),
-            None,
-        )
-        if owner is None:
-            return None
-        return SqlRuleContext(
-            file=file, parsed=ParsedSql(path=file.path, text=""), analysis=owner, settings=settings
-        )
+    """The rule context of a changed (not deleted) SQL file."""
     analysis = analyses.for_path(file.path)
     if analysis is None:
         return None
@@ -128,7 +118,8 @@ def _note_opaque_bodies(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
 
 
 def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
-    for rule_cls in RULES:
+    deleted = ctx.file.status == FileStatus.DELETED
+    for rule_cls in (SecurityStateRegressed,) if deleted else RULES:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
         sort_suppressed(found, ctx.parsed, outcome)
 

@@ -17,6 +17,7 @@ from agents.findings import Finding, SuppressedFinding
 from agents.rules import run_rule
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES, TS_RULES
+from agents.schema_performance.rules.applied_migration_edited import AppliedMigrationEdited
 from agents.specialist import RuleOutcome
 from agents.sql.context import contexts_for
 from agents.sql.suppress import sort_suppressed
@@ -26,7 +27,7 @@ from agents.ts.context import ts_context_for
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
     """Findings of every schema_performance rule on ``files``; never raises for one bad file."""
     outcome = RuleOutcome()
-    wanted = {f.path for f in files if f.status != FileStatus.DELETED and f.path.endswith(".sql")}
+    wanted = {f.path for f in files if f.path.endswith(".sql")}
     if wanted:
         for sql in contexts_for(workspace):
             if sql.path in wanted:
@@ -40,6 +41,11 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
 
 
 def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
+    if ctx.file.status == FileStatus.DELETED:
+        sort_suppressed(
+            run_rule(AppliedMigrationEdited(), ctx, ctx.path, outcome.notes), ctx.parsed, outcome
+        )
+        return  # a deleted migration: only the history rule has something to say
     if not ctx.analysis.is_migration(ctx.path) and not ctx.analysis.is_schema_file(ctx.path):
         return  # seed data, SQL tests and SQL outside a project change no schema
     parsed = ctx.parsed

@@ -43,6 +43,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from agents.changes import ChangedFile, FileStatus, Tree, Workspace
 from agents.projects import SupabaseProject
@@ -98,6 +99,13 @@ class SchemaAnalysis:
     """The project's migrations in the base tree: applied wherever the base is deployed."""
     removed_migrations: tuple[RemovedMigration, ...] = ()
     """Base migrations the PR deletes or renames."""
+    edited_from: dict[str, str] = field(default_factory=dict)
+    """Head path → base path of each base migration the PR edits in place or renames."""
+    base_texts: dict[str, str] = field(default_factory=dict)
+    """Base text of each migration the PR edits, renames or deletes (by base path)."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Per-analysis results rules share (computed once, under ``memo_lock``)."""
+    memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     replayed: list[str] = field(default_factory=list)
     """Files whose statements were replayed into ``after`` in order (``pr_migrations``,
     or declarative schema files, or SQL outside every project)."""
@@ -116,9 +124,10 @@ class SchemaAnalysis:
         return self.project is not None and self.project.is_migration(path)
 
     def applied_in_base(self, path: str) -> bool:
-        """True for a migration the base already has: the CLI never runs it again
-        where the base is deployed, so an edit to it only reaches new environments."""
-        return path in self.base_migrations
+        """True for a migration the base already has (edited in place or renamed): the CLI
+        never runs it again where the base is deployed, so an edit to it only reaches new
+        environments."""
+        return path in self.base_migrations or path in self.edited_from
 
     def is_schema_file(self, path: str) -> bool:
         """True for a declarative schema file (``<project>/schemas/…``)."""
@@ -540,6 +549,17 @@ def _project_analysis(
             or (f.status == FileStatus.RENAMED and f.old_path != f.path)
         )
     )
+    edited_from = {
+        f.path: f.old_path or f.path
+        for f in files
+        if f.status in (FileStatus.MODIFIED, FileStatus.RENAMED)
+        and (f.old_path or f.path) in base_set
+        and project.is_migration(f.path)
+    }
+    base_texts = {
+        base_path: workspace.base.read_text(base_path) or ""
+        for base_path in [*edited_from.values(), *(r.path for r in removed)]
+    }
     rewritten = bool(removed) or any(p in base_set for p in changed_migrations)
     analysis = SchemaAnalysis(
         before=before,
@@ -552,6 +572,8 @@ def _project_analysis(
         project=project,
         base_migrations=base_set,
         removed_migrations=removed,
+        edited_from=edited_from,
+        base_texts=base_texts,
     )
     if rewritten:
         notes.append(

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.changes import ChangedFile, Workspace
-from agents.sql.analysis import SchemaAnalysis, analyse
+from agents.changes import ChangedFile, FileStatus, Workspace
+from agents.sql.analysis import SchemaAnalysis, SqlAnalyses, analyse
 from agents.sql.ast import qualname_of_rangevar
 from agents.sql.model import Catalog, Policy, QualName, Table
 from agents.sql.parse import ParsedSql, Statement
@@ -113,9 +113,11 @@ class SqlRuleContext:
 def contexts_for(
     workspace: Workspace, settings: dict[str, Any] | None = None
 ) -> list[SqlRuleContext]:
-    """One context per changed SQL file that parsed (the analysis is shared and cached)."""
+    """One context per changed SQL file that parsed (the analysis is shared and cached),
+    then one per migration the PR deletes (see :func:`deleted_migration_context`)."""
     out: list[SqlRuleContext] = []
-    for analysis in analyse(workspace).analyses:
+    analyses = analyse(workspace)
+    for analysis in analyses.analyses:
         for path, parsed in analysis.parsed.items():
             out.append(
                 SqlRuleContext(
@@ -126,4 +128,32 @@ def contexts_for(
                     settings=dict(settings or {}),
                 )
             )
+    for file in workspace.files:
+        if file.status == FileStatus.DELETED:
+            ctx = deleted_migration_context(file, analyses, settings)
+            if ctx is not None:
+                out.append(ctx)
     return out
+
+
+def deleted_migration_context(
+    file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, Any] | None = None
+) -> SqlRuleContext | None:
+    """A context for a base migration the PR deletes: no text, no statements, its
+    project's analysis.  Only history rules have something to say about it."""
+    owner = next(
+        (
+            a
+            for a in analyses.analyses
+            if any(r.path == file.path and r.renamed_to is None for r in a.removed_migrations)
+        ),
+        None,
+    )
+    if owner is None:
+        return None
+    return SqlRuleContext(
+        file=file,
+        parsed=ParsedSql(path=file.path, text=""),
+        analysis=owner,
+        settings=dict(settings or {}),
+    )

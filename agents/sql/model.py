@@ -55,6 +55,17 @@ class Origin:
     line: int
 
 
+@dataclass(frozen=True)
+class GrantSource:
+    """What gave a role a privilege: a statement of the history, or a platform default."""
+
+    text: str
+    """In words a finding can quote: "`grant select on table public.notes to anon`
+    (supabase/migrations/1_a.sql:12)", or "Supabase's legacy default grant …"."""
+    origin: Origin | None = None
+    """The statement's place, when a statement of the history made the grant."""
+
+
 @dataclass
 class Column:
     name: str
@@ -211,6 +222,13 @@ class Bucket:
 
 ObjectKind = Literal["table", "view", "function", "sequence", "schema"]
 
+LEGACY_DEFAULT = GrantSource(
+    "Supabase's legacy default grant to the API roles, in force for migrations dated before "
+    "2026-10-30"
+)
+"""The grant every table, view and function created in ``public`` got until 2026-10-30."""
+PUBLIC_EXECUTE = GrantSource("PostgreSQL's default EXECUTE to PUBLIC on new functions")
+
 
 @dataclass
 class Catalog:
@@ -247,17 +265,15 @@ class Catalog:
     authenticated, service_role``.  Views and materialized views use the
     ``table`` entry, as in PostgreSQL."""
     roles: set[str] = field(default_factory=lambda: set(BUILTIN_ROLES))
-    grant_sources: dict[tuple[ObjectKind, QualName], dict[str, str]] = field(default_factory=dict)
-    """(kind, object) → grantee → what gave it its privileges, in words a finding can quote
-    ("`grant select on table public.notes to anon` (supabase/migrations/1_a.sql:12)")."""
-    default_sources: dict[tuple[str, ObjectKind, str], str] = field(
+    grant_sources: dict[tuple[ObjectKind, QualName], dict[str, dict[str, GrantSource]]] = field(
+        default_factory=dict
+    )
+    """(kind, object) → grantee → privilege → what granted it (see :class:`GrantSource`)."""
+    default_sources: dict[tuple[str, ObjectKind, str], GrantSource] = field(
         default_factory=lambda: {
-            ("*", "function", "public"): "PostgreSQL's default EXECUTE to PUBLIC on new functions",
+            ("*", "function", "public"): PUBLIC_EXECUTE,
             **{
-                ("public", kind, role): (
-                    "Supabase's legacy default grant to the API roles "
-                    "(migrations dated before 2026-10-30)"
-                )
+                ("public", kind, role): LEGACY_DEFAULT
                 for kind in ("table", "function", "sequence")
                 for role in SUPABASE_API_ROLES
             },
@@ -344,7 +360,9 @@ class Catalog:
             column_privileges=grants(self.column_privileges),
             default_privileges=grants(self.default_privileges),
             roles=set(self.roles),
-            grant_sources={k: dict(v) for k, v in self.grant_sources.items()},
+            grant_sources={
+                k: {role: dict(p) for role, p in v.items()} for k, v in self.grant_sources.items()
+            },
             default_sources=dict(self.default_sources),
             grant_regime=self.grant_regime,
             regime_changed_at=self.regime_changed_at,

@@ -39,13 +39,6 @@ from agents.sql.model import SUPABASE_API_ROLES, Catalog
 RESTRICTED_SINCE = "20261030000000"
 """Version (``YYYYMMDDHHMMSS``) from which hosted projects no longer grant new tables."""
 
-LEGACY_DEFAULT = (
-    "Supabase's legacy default grant to the API roles (migrations dated before 2026-10-30)"
-)
-"""How findings name the grant every table created under the legacy regime got."""
-
-PUBLIC_EXECUTE_DEFAULT = "PostgreSQL's default EXECUTE to PUBLIC on new functions"
-
 _VERSION = re.compile(r"^(\d{8,14})_")
 
 _REVOKED_ON_TABLES = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})

@@ -39,6 +39,7 @@ from agents.sql.model import (
     Column,
     ForeignKey,
     Function,
+    GrantSource,
     Index,
     ObjectKind,
     Origin,
@@ -95,19 +96,19 @@ class _Replayer:
         line = self.stmt.line if node is None else self.parsed.line_of_node(node, self.stmt.line)
         return Origin(self.parsed.path, line)
 
-    def described(self) -> str:
-        """This statement as a finding quotes it: its text in backticks, then path:line."""
+    def described(self) -> GrantSource:
+        """This statement as a grant's source: its text in backticks, then path:line."""
         text = " ".join(self.parsed.statement_text(self.stmt).split())
         if len(text) > 90:
             text = text[:87].rstrip() + "…"
-        return f"`{text}` ({self.parsed.path}:{self.stmt.line})"
+        return GrantSource(f"`{text}` ({self.parsed.path}:{self.stmt.line})", self.origin())
 
     # -- privileges ---------------------------------------------------------
 
     def apply_defaults(self, kind: ObjectKind, obj: QualName) -> None:
         """Grant what a new object gets by default (global and per-schema defaults)."""
         grants: dict[str, set[str]] = {}
-        sources: dict[str, str] = {}
+        sources: dict[str, dict[str, GrantSource]] = {}
         lookup: ObjectKind = "table" if kind == "view" else kind
         for key in (("*", lookup), (obj[0], lookup)):
             for role, privs in self.cat.default_privileges.get(key, {}).items():
@@ -116,7 +117,7 @@ class _Replayer:
                 grants.setdefault(role, set()).update(privs)
                 source = self.cat.default_sources.get((key[0], lookup, role))
                 if source is not None:
-                    sources[role] = source
+                    sources.setdefault(role, {}).update(dict.fromkeys(privs, source))
         self.cat.privileges[(kind, obj)] = grants
         self.cat.grant_sources[(kind, obj)] = sources
 
@@ -996,9 +997,9 @@ def _h_grant(r: _Replayer, node: AstNode) -> None:
         sources = r.cat.grant_sources.setdefault((kind, obj), {})
         for role in grantees:
             if is_grant:
-                held = grants.get(role, set())
-                if whole - held:
-                    sources[role] = r.described()
+                added = whole - grants.get(role, set())
+                if added:
+                    sources.setdefault(role, {}).update(dict.fromkeys(added, r.described()))
                 grants.setdefault(role, set()).update(whole)
                 for col, privs in cols.items():
                     r.cat.column_privileges.setdefault((obj, col), {}).setdefault(
@@ -1011,8 +1012,8 @@ def _h_grant(r: _Replayer, node: AstNode) -> None:
                     held - {"ALL"}
                 )
             grants[role] = held - whole - ({"ALL"} if whole else set())
-            if not grants[role] - {"TRUNCATE", "REFERENCES", "TRIGGER"}:
-                sources.pop(role, None)
+            for privilege in whole:
+                sources.get(role, {}).pop(privilege, None)
             table = r.cat.tables.get(obj) if kind == "table" else None
             if table is not None and whole:
                 for col_name in table.columns:
@@ -1195,7 +1196,8 @@ def builtin_catalog(exposed_schemas: tuple[str, ...] | None = None) -> Catalog:
         cat.privileges[("table", rel)].update(
             {"anon": set(TABLE_PRIVILEGES), "authenticated": set(TABLE_PRIVILEGES)}
         )
+        storage = GrantSource("Supabase's grants on the storage schema")
         cat.grant_sources[("table", rel)] = {
-            role: "Supabase's grants on the storage schema" for role in ("anon", "authenticated")
+            role: dict.fromkeys(TABLE_PRIVILEGES, storage) for role in ("anon", "authenticated")
         }
     return cat

@@ -38,7 +38,9 @@ def test_rule_fixtures_and_docs(rule: type[RlsRule]) -> None:
     assert set(DOC_SECTIONS) <= set(rule.doc_sections())
     assert rule.severity_reason
     for kind, expect in (("bad", True), ("good", False)):
-        ws = workspace_from_fixture(FIXTURES / rule.code / f"{kind}.sql")
+        folder = FIXTURES / rule.code
+        fixture = folder / kind if (folder / kind).is_dir() else folder / f"{kind}.sql"
+        ws = workspace_from_fixture(fixture)
         found = [f for f in run_rules(ws.files, ws).findings if f.rule == rule.code]
         assert bool(found) is expect, (rule.code, kind, found)
 

@@ -47,6 +47,7 @@ from typing import Any
 
 from agents.changes import ChangedFile, FileStatus, Tree, Workspace
 from agents.projects import SupabaseProject
+from agents.sql.ast import qualname_of_rangevar
 from agents.sql.model import DEFAULT_EXPOSED_SCHEMAS, Catalog, QualName
 from agents.sql.parse import ParsedSql, Statement, parse_sql
 from agents.sql.platform import ApiSettings, enter_migration, read_api_settings
@@ -139,15 +140,32 @@ class SchemaAnalysis:
         """Statements of ``path`` that overlap lines the PR added or changed.
 
         Untouched statements of a modified file are history: rules must not
-        re-flag them.
+        re-flag them.  Nor is a ``CREATE … IF NOT EXISTS`` of an object that
+        already exists at that point a change: it does nothing.
         """
         parsed = self.parsed.get(path)
         changed = self.files.get(path)
         if parsed is None or changed is None:
             return []
-        if changed.status == FileStatus.ADDED:
-            return list(parsed.statements)
-        return [s for s in parsed.statements if changed.touches(s.line, s.end_line)]
+        touched = (
+            list(parsed.statements)
+            if changed.status == FileStatus.ADDED
+            else [s for s in parsed.statements if changed.touches(s.line, s.end_line)]
+        )
+        return [s for s in touched if not self._no_op(path, s)]
+
+    def _no_op(self, path: str, stmt: Statement) -> bool:
+        """True for ``CREATE TABLE/INDEX IF NOT EXISTS`` of something already there."""
+        if not stmt.node.get("if_not_exists"):
+            return False
+        if stmt.kind == "CreateStmt":
+            name = qualname_of_rangevar(stmt.node.get("relation"))
+            return self.existed_before_statement("table", name, path, stmt)
+        if stmt.kind == "IndexStmt" and stmt.node.get("idxname"):
+            schema = qualname_of_rangevar(stmt.node.get("relation"))[0]
+            key = (schema, str(stmt.node["idxname"]))
+            return self.existed_before_statement("index", key, path, stmt)
+        return False
 
     def existed_before(self, kind: str, name: QualName) -> bool:
         """True when the object existed before the PR (in the base schema).

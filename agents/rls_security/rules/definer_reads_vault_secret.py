@@ -39,7 +39,7 @@ def guards_caller(body: FunctionBody) -> bool:
 def grant_source(cat: Catalog, fn: Function, roles: set[str]) -> str:
     """What lets ``roles`` execute ``fn`` (PostgreSQL's default to PUBLIC, a grant…)."""
     recorded = cat.grant_sources.get(("function", fn.qualname), {})
-    for role in ("anon", "public", "authenticated"):
+    for role in ("public", "anon", "authenticated"):
         source = recorded.get(role, {}).get("EXECUTE")
         if source is not None and (role in roles or role == "public"):
             return source.text
@@ -126,10 +126,15 @@ class DefinerReadsVaultSecret(RlsRule):
                 ctx.path,
                 stmt.line,
                 f"`{format_qualname(fn.qualname)}` is SECURITY DEFINER, reads "
-                f"vault.decrypted_secrets (line {line}) and is executable by {who} over "
-                f"/rest/v1/rpc through {source}: it {what}.",
+                f"vault.decrypted_secrets{_where(fn, ctx.path, line)} and is executable by {who} "
+                f"over /rest/v1/rpc through {source}: it {what}.",
                 f"Move it to a schema the API does not expose, or `revoke execute on function "
                 f"{format_qualname(fn.qualname)} from public, anon, authenticated;` and call it "
                 "only from triggers, cron or the service role.",
                 severity=Severity.CRITICAL if leaks else Severity.HIGH,
             )
+
+
+def _where(fn: Function, path: str, line: int) -> str:
+    """`` (line N)`` when the body read is in the reviewed file, else nothing."""
+    return f" (line {line})" if fn.origin is not None and fn.origin.path == path else ""

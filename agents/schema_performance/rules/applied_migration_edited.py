@@ -70,13 +70,18 @@ class AppliedMigrationEdited(PerfRule):
         analysis = ctx.analysis
         path = ctx.path
         if ctx.file.status == FileStatus.DELETED:
-            if any(r.path == path and r.renamed_to is None for r in analysis.removed_migrations):
+            deleted = sorted(r.path for r in analysis.removed_migrations if r.renamed_to is None)
+            if deleted and deleted[0] == path:  # one finding for all of the project's deletions
+                names = [f"`{PurePosixPath(p).name}`" for p in deleted]
+                more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+                shown = ", ".join(names[:5]) + more
+                what = "a migration" if len(names) == 1 else "migrations"
                 yield self.finding(
                     path,
                     None,
-                    f"The PR deletes `{PurePosixPath(path).name}`, a migration the base branch "
-                    "already has. " + _NOT_AGAIN,
-                    "Keep the file; undo what it did in a new migration.",
+                    f"The PR deletes {shown}, {what} the base branch already has. "
+                    + _NOT_AGAIN,
+                    "Keep the files; undo what they did in a new migration.",
                     title="Applied migration deleted",
                 )
             return
@@ -104,7 +109,7 @@ class AppliedMigrationEdited(PerfRule):
             for r in removed_statements(base_text, ctx.parsed.text, path)
             if r.head_line is not None
         ]
-        first = min([*(s.line for s in ctx.statements), *removed], default=None)
+        first = min(ctx.file.added_lines or removed, default=None)
         yield self.finding(
             path,
             first,

@@ -6,7 +6,8 @@ A JWT is decoded (without verifying it) to read its ``role`` claim: the
 entirely.  The Supabase CLI's local-development keys are public too: every
 ``supabase start`` prints the same ``supabase-demo`` JWTs, signed with the
 documented local secret, so a token that this secret verifies is a local key
-(it opens only a developer's own machine), not a leak.  Local-development
+(it opens only a developer's own machine), not a leak; likewise the CLI's
+built-in local ``sb_secret_…`` key.  Local-development
 connection strings (``localhost``, the ``postgres:postgres`` default) and
 placeholders are not secrets either.
 """
@@ -29,6 +30,9 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.(eyJ[A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]{
 LOCAL_DEV_JWT_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
 """The JWT secret of every local Supabase stack (``supabase start``, the self-hosting
 example ``.env``); published in the CLI's docs, so what it signs is public."""
+LOCAL_DEV_SECRET_KEYS = frozenset({"sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz"})
+"""The secret API key the Supabase CLI gives every local stack (its built-in default,
+printed by ``supabase start``): it opens only a developer's own machine."""
 _KEYS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bsb_secret_[A-Za-z0-9_-]{16,}"), "a Supabase secret API key (sb_secret_…)"),
     (re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}"), "a Stripe live secret key"),
@@ -87,7 +91,7 @@ def _line_secrets(text: str) -> Iterator[tuple[str, Severity]]:
         else:
             yield f"a signed JWT (role {role or 'unknown'})", Severity.HIGH
     for pattern, what in _KEYS:
-        if pattern.search(text):
+        if any(m.group(0) not in LOCAL_DEV_SECRET_KEYS for m in pattern.finditer(text)):
             yield what, Severity.CRITICAL
     for m in _PASSWORD_LITERAL.finditer(text):
         if not _PLACEHOLDER.match(m.group(1)):

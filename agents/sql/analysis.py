@@ -141,11 +141,16 @@ class SchemaAnalysis:
 
         Untouched statements of a modified file are history: rules must not
         re-flag them.  Nor is a ``CREATE … IF NOT EXISTS`` of an object that
-        already exists at that point a change: it does nothing.
+        already exists at that point a change: it does nothing.  A declarative
+        schema file changed together with migrations has none either: the
+        migrations (``supabase db diff`` writes them from the schema files) are
+        what runs, and they are judged; judging both would say everything twice.
         """
         parsed = self.parsed.get(path)
         changed = self.files.get(path)
         if parsed is None or changed is None:
+            return []
+        if self.pr_migrations and self.is_schema_file(path):
             return []
         touched = (
             list(parsed.statements)
@@ -625,6 +630,11 @@ def _project_analysis(
     replay_paths = list(changed_migrations)
     if not replay_paths:
         replay_paths = sorted(p for p in parsed if analysis.is_schema_file(p))
+    elif any(analysis.is_schema_file(p) for p in parsed):
+        notes.append(
+            f"{project.label}: declarative schema files changed with migrations; the "
+            "migrations are reviewed, the schema files are not reviewed again"
+        )
     analysis.after = _replay_on(analysis, start, replay_paths, head_api.auto_expose_new_tables)
     return analysis
 

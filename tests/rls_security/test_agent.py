@@ -244,3 +244,28 @@ def test_always_true_policy_for_all_is_one_finding_at_its_using_line() -> None:
     found = [f for f in out.findings if f.rule == "RLS005"]
     assert [(f.line, f.severity.value) for f in found] == [(5, "critical")]
     assert "WITH CHECK has the same problem" in found[0].message
+
+
+def _vault_reader(name: str, where: str) -> str:
+    return (
+        f"create function public.{name}(secret_name text) returns text\n"
+        "language sql security definer set search_path = '' as $$\n"
+        f"  select decrypted_secret from vault.decrypted_secrets where {where};\n$$;\n"
+    )
+
+
+def test_vault_reader_severity_follows_what_it_hands_out() -> None:
+    any_secret = review({}, {MIG: _vault_reader("read_secret", "name = secret_name")})
+    address = review({}, {MIG: _vault_reader("project_url", "name = 'project_url'")})
+    revoked = review(
+        {},
+        {
+            MIG: _vault_reader("read_secret", "name = secret_name")
+            + "revoke execute on function public.read_secret(text) from public, anon, "
+            "authenticated;\n"
+        },
+    )
+    assert [f.severity.value for f in any_secret.findings if f.rule == "RLS028"] == ["critical"]
+    assert [f.severity.value for f in address.findings if f.rule == "RLS028"] == ["medium"]
+    assert "PUBLIC" in next(f.message for f in any_secret.findings if f.rule == "RLS028")
+    assert not [f for f in revoked.findings if f.rule == "RLS028"]

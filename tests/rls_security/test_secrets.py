@@ -64,3 +64,9 @@ def test_local_development_keys_are_public_but_real_ones_are_not() -> None:
     # same claims, signed by a real project's secret: a leak
     real = _signed(payload, b"a-real-projects-own-jwt-secret-of-some-length")
     assert [s.severity for s in find_secrets(f"'{real}'")] == [Severity.CRITICAL]
+
+
+def test_the_local_stacks_secret_api_key_is_not_a_leak() -> None:
+    local = "token = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz'"
+    assert find_secrets(local) == []
+    assert find_secrets("token = 'sb_secret_Zq81mP0aLkT2xQvB7nW3eR'")

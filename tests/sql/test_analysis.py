@@ -167,3 +167,17 @@ def test_base_model_cached_by_content(tmp_path: Path) -> None:
     first = disk.get_or_replay(files, ("public",), tmp_path)
     again = BaseModelCache().get_or_replay(files, ("public",), tmp_path)
     assert list(tmp_path.iterdir()) and again.tables.keys() == first.tables.keys()
+
+
+def test_schema_files_changed_with_migrations_are_not_judged_twice() -> None:
+    schema = "supabase/schemas/01_notes.sql"
+    migration = "supabase/migrations/20240201000000_notes.sql"
+    sql = "create table public.notes (id int);\n"
+    both = analyse(workspace_from_trees({}, {schema: sql, migration: sql}))
+    found = both.for_path(schema)
+    assert found is not None and found.changed_statements(schema) == []
+    assert found.changed_statements(migration)
+    assert any("schema files" in n for n in both.all_notes())
+    alone = analyse(workspace_from_trees({}, {schema: sql})).for_path(schema)
+    assert alone is not None and alone.changed_statements(schema)
+    assert ("public", "notes") in alone.after.tables

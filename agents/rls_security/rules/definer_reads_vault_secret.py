@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import api_executable, function_for_statement, judged_definition
 from agents.rls_security.rules._base import RlsRule
-from agents.sql.ast import format_qualname, references_caller
+from agents.sql.ast import format_qualname, references_caller, string_constants, walk
 from agents.sql.body import FunctionBody, body_sql
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Function
@@ -19,15 +20,22 @@ VAULT_SECRETS = frozenset({("vault", "decrypted_secrets")})
 _NO_VALUE = ("void", "trigger", "event_trigger")
 
 
-def reads_vault(body: FunctionBody) -> int | None:
-    """Line of the first statement reading ``vault.decrypted_secrets``; None when none does."""
-    for kind, fields, item in body.nodes():
-        if kind != "RangeVar":
-            continue
-        if (str(fields.get("schemaname") or ""), str(fields.get("relname") or "")) in (
-            VAULT_SECRETS
-        ):
-            return item.line_of(fields)
+_ADDRESS_NAME = re.compile(r"(^|_)(url|uri|host|hostname|endpoint|domain|base)(_|$)", re.I)
+"""Vault entries named like an address (``supabase_url``): kept in Vault for convenience,
+rarely secret."""
+
+
+def reads_vault(body: FunctionBody) -> tuple[int, list[str]] | None:
+    """Line of the first statement reading ``vault.decrypted_secrets`` and the secret names
+    its query compares with (``where name = 'x'``); None when no statement reads it."""
+    for item in body.statements:
+        for kind, fields in walk(item.node):
+            if kind != "RangeVar":
+                continue
+            name = (str(fields.get("schemaname") or ""), str(fields.get("relname") or ""))
+            if name in VAULT_SECRETS:
+                names = [text for text, _ in string_constants(item.node)]
+                return item.line_of(fields), names
     return None
 
 
@@ -56,7 +64,9 @@ class DefinerReadsVaultSecret(RlsRule):
     function to PUBLIC, Supabase never revokes it, and a ``revoke … from
     anon`` leaves PUBLIC's grant in place.  Critical when the function returns
     a value (the secret can come back to the caller), high when it only uses
-    the secret (the caller can still make it act with it).  Trigger functions
+    the secret (the caller can still make it act with it); medium when every
+    entry it reads is named like an address (``supabase_url``), which Vault
+    often holds for convenience rather than secrecy.  Trigger functions
     (not callable over the API) and bodies that first test the caller's role or
     identity are left alone.  The finding names the grant that makes it
     callable.
@@ -110,11 +120,13 @@ class DefinerReadsVaultSecret(RlsRule):
             body = body_sql(fn)
             if body is None or guards_caller(body):
                 continue
-            line = reads_vault(body)
-            if line is None:
+            found = reads_vault(body)
+            if found is None:
                 continue
+            line, names = found
             returns = (fn.returns or "void").removeprefix("setof ")
             leaks = returns not in _NO_VALUE
+            addresses = bool(names) and all(_ADDRESS_NAME.search(n) for n in names)
             who = " and ".join(sorted(roles))
             source = grant_source(ctx.after, fn, roles)
             what = (
@@ -131,7 +143,13 @@ class DefinerReadsVaultSecret(RlsRule):
                 f"Move it to a schema the API does not expose, or `revoke execute on function "
                 f"{format_qualname(fn.qualname)} from public, anon, authenticated;` and call it "
                 "only from triggers, cron or the service role.",
-                severity=Severity.CRITICAL if leaks else Severity.HIGH,
+                severity=(
+                    Severity.MEDIUM
+                    if addresses
+                    else Severity.CRITICAL
+                    if leaks
+                    else Severity.HIGH
+                ),
             )
 
 

@@ -84,8 +84,7 @@ class BroadGrant(RlsRule):
     name: ClassVar[str] = "broad-grant"
     severity: ClassVar[Severity] = Severity.MEDIUM
     severity_reason: ClassVar[str] = (
-        "Widens what one policy mistake exposes (high when schema-wide or for every future "
-        "table)."
+        "Widens what one policy mistake exposes (high when schema-wide or for every future table)."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

@@ -69,11 +69,7 @@ class SqlDoesNotParse(RlsRule):
             ctx.path,
             error.line,
             f"PostgreSQL's parser stops at line {error.line} of {ctx.path}: {error.message}. "
-            + (
-                "The migration cannot deploy, and "
-                if ctx.is_migration
-                else ""
-            )
+            + ("The migration cannot deploy, and " if ctx.is_migration else "")
             + "the SQL rules did not review this file.",
             "Fix the syntax error (apply it locally with `supabase db reset` before pushing).",
             severity=Severity.HIGH if schema_file else Severity.MEDIUM,

@@ -79,8 +79,7 @@ class AppliedMigrationEdited(PerfRule):
                 yield self.finding(
                     path,
                     None,
-                    f"The PR deletes {shown}, {what} the base branch already has. "
-                    + _NOT_AGAIN,
+                    f"The PR deletes {shown}, {what} the base branch already has. " + _NOT_AGAIN,
                     "Keep the files; undo what they did in a new migration.",
                     title="Applied migration deleted",
                 )

@@ -26,19 +26,26 @@ from agents.specialist import RuleOutcome
 from agents.sql.analysis import SqlAnalyses, analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext, deleted_migration_context
+from agents.sql.parse import ParsedSql
 from agents.sql.suppress import sort_suppressed
 
 
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
     """Findings of every rls_security rule on ``files``; never raises for one bad file."""
     outcome = RuleOutcome()
-    sql_files = [f for f in files if f.path.endswith(".sql")]
+    configs = {p.config_path for p in workspace.projects}
+    sql_files = [f for f in files if f.path.endswith(".sql") or f.path in configs]
     if sql_files:
         analyses = analyse(workspace)
         outcome.notes.extend(analyses.all_notes())
         settings = workspace.settings.get("rls_security")
         rule_settings = dict(settings) if isinstance(settings, dict) else {}
         for file in sql_files:
+            if file.path in configs:
+                ctx = _config_context(file, analyses, rule_settings)
+                if ctx is not None:
+                    _run_sql_rules(ctx, outcome)
+                continue
             ctx = (
                 deleted_migration_context(file, analyses, rule_settings)
                 if file.status == FileStatus.DELETED
@@ -117,9 +124,28 @@ def _note_opaque_bodies(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
             )
 
 
+def _config_context(
+    file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, object]
+) -> SqlRuleContext | None:
+    """A context for a project's changed ``config.toml``: only its exposure change matters."""
+    owner = next(
+        (
+            a
+            for a in analyses.analyses
+            if a.config_change is not None and a.config_change[0] == file.path
+        ),
+        None,
+    )
+    if owner is None:
+        return None
+    return SqlRuleContext(
+        file=file, parsed=ParsedSql(path=file.path, text=""), analysis=owner, settings=settings
+    )
+
+
 def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
-    deleted = ctx.file.status == FileStatus.DELETED
-    for rule_cls in (SecurityStateRegressed,) if deleted else RULES:
+    history_only = ctx.file.status == FileStatus.DELETED or not ctx.path.endswith(".sql")
+    for rule_cls in (SecurityStateRegressed,) if history_only else RULES:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
         sort_suppressed(found, ctx.parsed, outcome)
 

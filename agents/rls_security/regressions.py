@@ -136,7 +136,7 @@ class _Finder:
                 continue
             if rls_off and self._disabled_by_statement(name):
                 continue  # rls-disabled reports the DISABLE statement itself
-            cause = self._table_cause(name, rls_off)
+            cause = self._table_cause(name, rls_off) or self._config_cause(name)
             if cause is None:
                 continue
             label = format_qualname(name)
@@ -164,6 +164,15 @@ class _Finder:
                 "access.",
                 Severity.CRITICAL,
             )
+
+    def _config_cause(self, name: QualName) -> _Cause | None:
+        """The project's config now exposes the table's schema, or grants new tables."""
+        if self.a.config_change is None:
+            return None
+        path, line = self.a.config_change
+        if not self.before.is_exposed(name[0]) and self.after.is_exposed(name[0]):
+            return _Cause(path, line, f"`{name[0]}` is now in `[api] schemas`")
+        return None
 
     def _disabled_by_statement(self, name: QualName) -> bool:
         for _, stmt in self.changed("AlterTableStmt"):

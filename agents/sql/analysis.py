@@ -104,6 +104,9 @@ class SchemaAnalysis:
     """Head path → base path of each base migration the PR edits in place or renames."""
     base_texts: dict[str, str] = field(default_factory=dict)
     """Base text of each migration the PR edits, renames or deletes (by base path)."""
+    config_change: tuple[str, int | None] | None = None
+    """(config path, line) when the PR changes the ``[api]`` settings the rules read (the
+    exposed schemas, ``auto_expose_new_tables``): where a change of exposure comes from."""
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """Per-analysis results rules share (computed once, under ``memo_lock``)."""
     memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -466,7 +469,8 @@ def build_analysis(workspace: Workspace, cache: BaseModelCache | None = None) ->
             p is not None and p.is_migration(path)
             for p, path in ((project, f.path), (old_project, f.old_path or f.path))
         )
-        if is_sql or touches_history:
+        is_config = project is not None and f.path == project.config_path
+        if is_sql or touches_history or is_config:
             groups.setdefault(project if is_sql or project else old_project, []).append(f)
     for project, files in sorted(groups.items(), key=lambda kv: kv[0].root if kv[0] else "\0"):
         if project is None:
@@ -584,6 +588,9 @@ def _project_analysis(
         for base_path in [*edited_from.values(), *(r.path for r in removed)]
     }
     rewritten = bool(removed) or any(p in base_set for p in changed_migrations)
+    config_change = None
+    if base_api != head_api:
+        config_change = (project.config_path, _api_line(workspace.head, project))
     analysis = SchemaAnalysis(
         before=before,
         after=before,
@@ -597,6 +604,7 @@ def _project_analysis(
         removed_migrations=removed,
         edited_from=edited_from,
         base_texts=base_texts,
+        config_change=config_change,
     )
     if rewritten:
         notes.append(
@@ -637,6 +645,23 @@ def _project_analysis(
         )
     analysis.after = _replay_on(analysis, start, replay_paths, head_api.auto_expose_new_tables)
     return analysis
+
+
+def _api_line(tree: Tree, project: SupabaseProject) -> int | None:
+    """Line of the ``schemas`` setting under ``[api]`` (else of ``[api]``) in the config."""
+    text = tree.read_text(project.config_path) or ""
+    section: str | None = None
+    header: int | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[] ")
+            if section == "api":
+                header = number
+            continue
+        if section == "api" and line.split("=")[0].strip() in ("schemas", "auto_expose_new_tables"):
+            return number
+    return header
 
 
 def analyse(workspace: Workspace) -> SqlAnalyses:

@@ -104,3 +104,19 @@ def test_restrictive_policy_dropped_by_the_pr() -> None:
         workspace_from_trees(base, {pr: 'drop policy "not banned" on public.notes;\n'})
     )
     assert ("RLS029", pr, 1, "high") in found
+
+
+def test_config_exposing_a_schema_with_a_granted_table_without_rls() -> None:
+    config = "supabase/config.toml"
+    base = {
+        config: '[api]\nenabled = true\nschemas = ["public"]\n',
+        "supabase/migrations/20240101000000_api.sql": (
+            "create schema api;\ncreate table api.ledger (id int, amount int);\n"
+            "grant usage on schema api to anon;\ngrant select on api.ledger to anon;\n"
+        ),
+    }
+    head = {config: '[api]\nenabled = true\nschemas = ["public", "api"]\n'}
+    found = _findings(workspace_from_trees(base, head))
+    assert found == [("RLS029", config, 3, "critical")]
+    quiet = {config: '[api]\nenabled = true\nschemas = ["public"]\nmax_rows = 500\n'}
+    assert _findings(workspace_from_trees(base, quiet)) == []

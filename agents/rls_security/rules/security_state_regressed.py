@@ -23,7 +23,8 @@ class SecurityStateRegressed(RlsRule):
     ``SECURITY DEFINER`` function that API roles can now execute.  The finding
     sits at the cause: a ``grant`` or ``drop policy`` of the PR, or the place
     in the head file where the PR deleted (or commented out) the statement
-    that protected it, or the deleted migration itself.  Changes that another
+    that protected it, the deleted migration itself, or the ``[api]`` line of
+    a ``config.toml`` that newly exposes the table's schema.  Changes that another
     rule reports at their statement (``disable row level security``, a new
     table) are left to it.
 

@@ -425,13 +425,6 @@ def api_settings(
     return settings
 
 
-def exposed_schemas(
-    tree: Tree, notes: list[str] | None = None, project: SupabaseProject | None = None
-) -> tuple[str, ...]:
-    """``[api] schemas`` of the project's ``config.toml`` (default ``public, graphql_public``)."""
-    return api_settings(tree, project or SupabaseProject.at("supabase"), notes).exposed_schemas
-
-
 # -- the analysis ---------------------------------------------------------------------
 
 

@@ -26,6 +26,9 @@ class RuleOutcome:
     suppressed: list[SuppressedFinding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the rules could not do or chose not to (opaque DO block, file too large…)."""
+    incomplete: list[str] = field(default_factory=list)
+    """Reasons the review is incomplete (a migration that does not parse, an unreadable
+    file): the verdict must not read as "no problems found" while these stand."""
 
 
 @dataclass

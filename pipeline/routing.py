@@ -159,15 +159,24 @@ class RoutingPlan:
 
 
 def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int) -> str | None:
-    """Why ``file`` is not reviewed at all, or None when it may be."""
+    """Why ``file`` is not reviewed at all, or None when it may be.
+
+    A deleted or merely renamed SQL file is still reviewed: deleting or renaming a
+    migration that already ran is itself the problem (the SQL specialists judge it
+    against the history; nothing else reads such a file).
+    """
+    sql = file.path.endswith(".sql")
     if file.status is FileStatus.DELETED:
-        return "deleted"
+        return None if sql else "deleted"
     if file.is_binary:
         return "binary"
     for rule in skips:
         if any(glob_match(p, file.path) for p in rule.paths):
             return rule.reason
-    if not file.hunks and (MODE_ONLY_NOTE in file.notes or RENAME_ONLY_NOTE in file.notes):
+    renamed_sql = sql and RENAME_ONLY_NOTE in file.notes
+    if not file.hunks and not renamed_sql and (
+        MODE_ONLY_NOTE in file.notes or RENAME_ONLY_NOTE in file.notes
+    ):
         return "no content change"
     if file.head_text is None:
         return "content unavailable (binary, or over the size limit)"

@@ -16,9 +16,10 @@ import tree_sitter as ts
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.edge_reliability.context import EdgeContext
 from agents.edge_reliability.rules import RULES
-from agents.findings import Finding, SuppressedFinding
+from agents.findings import Finding
 from agents.rules import run_rule
 from agents.specialist import RuleOutcome
+from agents.suppression import sort_findings, suppressions_in, ts_statement_line
 from agents.ts.config import CONFIG_PATH
 from agents.ts.context import is_ts_path, read_head, ts_context_for
 from agents.ts.model import FUNCTION_TYPES
@@ -76,17 +77,18 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
                 f"{ctx.path}: only the diff is known, so checks that need the whole function "
                 "(CORS preflight, authentication, error handling) were skipped"
             )
+        parsed = ctx.ts.parsed if ctx.ts is not None else None
+        suppressions = suppressions_in(ctx.path, ctx.text if parsed is None else parsed.source)
+        statement_line = None if parsed is None else ts_statement_line(parsed)
         for rule in rules:
             if partial and rule.code not in LOCAL_RULES:
                 continue
-            for finding in run_rule(rule, ctx, ctx.path, outcome.notes):
-                if not _in_changed_code(ctx, finding):
-                    continue
-                reason = _suppression(ctx, finding)
-                if reason is None:
-                    outcome.findings.append(finding)
-                else:
-                    outcome.suppressed.append(SuppressedFinding(finding=finding, reason=reason))
+            found = [
+                finding
+                for finding in run_rule(rule, ctx, ctx.path, outcome.notes)
+                if _in_changed_code(ctx, finding)
+            ]
+            sort_findings(found, suppressions, outcome, statement_line)
     return outcome
 
 
@@ -136,26 +138,6 @@ def _outermost_function(node: ts.Node) -> ts.Node | None:
     return found
 
 
-def _suppression(ctx: EdgeContext, finding: Finding) -> str | None:
-    """The reason of an ``architect-review: ignore CODE`` comment covering ``finding``."""
-    if finding.rule is None or finding.line is None:
-        return None
-    if ctx.ts is not None and finding.path == ctx.path:
-        parsed = ctx.ts.parsed
-        stmt_line = _statement_line(parsed, finding.line)
-        return parsed.suppression_for(finding.rule, finding.line, stmt_line)
-    if ctx.text is not None and finding.path == ctx.path:
-        return _hash_comment_suppression(ctx.text, finding.rule, finding.line)
-    return None
-
-
-def _statement_line(parsed: ParsedTs, line: int) -> int | None:
-    node = _node_at_line(parsed, line)
-    if node is None:
-        return None
-    return statement_of(node).start_point[0] + 1
-
-
 def _node_at_line(parsed: ParsedTs, line: int) -> ts.Node | None:
     """The smallest named node at the first non-blank column of ``line``."""
     lines = parsed.source.split(b"\n")
@@ -164,19 +146,3 @@ def _node_at_line(parsed: ParsedTs, line: int) -> ts.Node | None:
     text = lines[line - 1]
     column = len(text) - len(text.lstrip())
     return parsed.root.named_descendant_for_point_range((line - 1, column), (line - 1, column))
-
-
-def _hash_comment_suppression(text: str, code: str, line: int) -> str | None:
-    """``# architect-review: ignore CODE reason`` on the line or the comment lines above it."""
-    lines = text.splitlines()
-    index = line - 1
-    candidates = [index]
-    above = index - 1
-    while above >= 0 and lines[above].lstrip().startswith("#"):
-        candidates.append(above)
-        above -= 1
-    marker = f"architect-review: ignore {code}"
-    for i in candidates:
-        if 0 <= i < len(lines) and marker in lines[i]:
-            return lines[i].split(marker, 1)[1].strip() or "no reason given"
-    return None

@@ -25,7 +25,7 @@ from agents.sql.analysis import analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext
 from agents.sql.parse import ParsedSql
-from agents.sql.suppress import sort_suppressed
+from agents.suppression import sort_findings, statement_lines, suppressions_in
 
 SYNTAX_RULE = "SQL001"
 
@@ -109,14 +109,17 @@ def _note_opaque_bodies(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
 
 
 def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
+    suppressions = suppressions_in(ctx.path, ctx.parsed.text)
+    statement_line = statement_lines((s.line, s.end_line) for s in ctx.parsed.statements)
     for rule_cls in RULES:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        sort_suppressed(found, ctx.parsed, outcome)
+        sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:
     if file.head_text is None:
         return
     rule = SecretLiteral()
-    for secret in find_secrets(file.head_text, file.added_lines):
-        outcome.findings.append(rule.secret_finding(file.path, secret))
+    secrets = find_secrets(file.head_text, file.added_lines)
+    found = [rule.secret_finding(file.path, secret) for secret in secrets]
+    sort_findings(found, suppressions_in(file.path, file.head_text), outcome)

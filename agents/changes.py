@@ -64,6 +64,8 @@ class ChangedFile:
     """True when head_text is the real full file, not a reconstruction from hunks."""
     notes: tuple[str, ...] = ()
     """Things the reader should know (decoded with replacement, mode change only…)."""
+    metadata_only: bool = False
+    """True when the change holds no content: a mode change or a rename without edits."""
 
     def touches(self, line: int, end_line: int | None = None) -> bool:
         """True when any line in [line, end_line] was added or changed by the PR."""

@@ -119,7 +119,11 @@ def _build_parser() -> argparse.ArgumentParser:
         description="The rule reference, generated from the rules' docstrings.",
     )
     rules.add_argument("--format", choices=("markdown", "text"), default="text")
-    rules.add_argument("--specialist", choices=SPECIALISTS, help="only this specialist's rules")
+    rules.add_argument(
+        "--specialist",
+        metavar="NAME",
+        help=f"only this specialist's rules ({', '.join(SPECIALISTS)}, or another stage)",
+    )
 
     github = sub.add_parser(
         "github",

@@ -115,6 +115,7 @@ def parse_file_patch(
         head_text=parsed.head_text,
         head_complete=parsed.head_complete,
         notes=parsed.notes,
+        metadata_only=parsed.metadata_only,
     )
 
 
@@ -229,11 +230,14 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
     added_lines = frozenset(n for h in hunks for n, _ in h.added)
     notes: list[str] = []
     info = "".join(pf.patch_info or [])
+    metadata_only = False
     if not hunks and not pf.is_binary_file:
         if "old mode" in info and "new mode" in info:
             notes.append(MODE_ONLY_NOTE)
+            metadata_only = True
         elif status is FileStatus.RENAMED:
             notes.append(RENAME_ONLY_NOTE)
+            metadata_only = True
     if replaced and any("\ufffd" in v for h in hunks for _, v in (*h.added, *h.context)):
         notes.append(NON_UTF8_NOTE)
 
@@ -263,4 +267,5 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
         head_text=head_text,
         head_complete=head_complete,
         notes=tuple(notes),
+        metadata_only=metadata_only,
     )

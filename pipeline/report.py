@@ -13,19 +13,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from agents.findings import Finding, Severity, Specialist, SuppressedFinding
+from agents.findings import Finding, Severity, SuppressedFinding
 from agents.llm.cost import estimate_cost
 from agents.specialist import LlmUsage
-from pipeline.render.links import BlobLinks
 
 Verdict = Literal["approve", "comment", "request_changes"]
 
 
 @dataclass
 class SpecialistStats:
-    """How one specialist's branch went."""
+    """How one stage's branch went: its coverage row, built by its graph node."""
 
-    specialist: Specialist
+    specialist: str
+    """The stage's name (one of :data:`agents.registry.STAGES`)."""
     files: list[str] = field(default_factory=list)
     """Paths routed to it."""
     seconds: float = 0.0
@@ -40,9 +40,14 @@ class SpecialistStats:
     """Set when its rules crashed or could not be loaded: its findings are missing."""
     llm_error: str | None = None
     """Set when its LLM part failed."""
+    llm_usage: LlmUsage = field(default_factory=LlmUsage)
+    """Tokens its LLM part spent (the JSON shows the review's total, ``stats.llm.usage``)."""
+    llm_unreviewed: list[str] = field(default_factory=list)
+    """Paths its LLM part did not review (the JSON shows them in ``stats.llm.unreviewed``)."""
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
+        del data["llm_usage"], data["llm_unreviewed"]  # reported once, for the whole review
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -60,9 +65,10 @@ class ReviewStats:
     unrouted: list[str] = field(default_factory=list)
     """Paths no specialist reviews."""
     specialists: dict[str, SpecialistStats] = field(default_factory=dict)
-    """Per-specialist time, findings, notes, errors."""
+    """Per-stage time, findings, notes, errors (key: stage name, in registry order)."""
     file_notes: dict[str, list[str]] = field(default_factory=dict)
-    """Path → notes from diff parsing (non-UTF-8 replaced, mode change only…)."""
+    """Path → notes from diff parsing (non-UTF-8 replaced, mode change only…) and
+    suppression comments the review could not take as written."""
     llm_status: str = "rules only"
     """``claude (MODEL)``, or ``rules only: <why>``."""
     llm_usage: LlmUsage = field(default_factory=LlmUsage)
@@ -122,8 +128,6 @@ class Review:
     verdict: Verdict
     summary: str
     stats: ReviewStats = field(default_factory=ReviewStats)
-    links: BlobLinks | None = None
-    """Where findings link to (the head commit on GitHub), when known."""
 
     def worst(self) -> Severity | None:
         """The worst severity among the findings, None when there are none."""

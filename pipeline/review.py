@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from agents import registry
 from agents.changes import Workspace
-from agents.findings import Specialist
-from agents.specialist import LlmReviewer
+from agents.registry import Stage, with_runs
+from agents.specialist import LlmReviewer, RuleRunner
 from pipeline.config import Config
-from pipeline.graph import RuleRunner, build_graph
-from pipeline.render.links import BlobLinks
+from pipeline.graph import build_graph
 from pipeline.report import Review, ReviewStats
 from pipeline.state import ReviewInput
 
@@ -64,18 +63,28 @@ def _with_settings(workspace: Workspace, config: Config) -> Workspace:
     return dataclasses.replace(workspace, **update) if update else workspace  # type: ignore[arg-type]
 
 
+def _stages(
+    stages: Sequence[Stage] | None, runners: Mapping[str, RuleRunner] | None
+) -> tuple[Stage, ...]:
+    chosen = registry.STAGES if stages is None else tuple(stages)
+    return with_runs(chosen, runners) if runners else chosen
+
+
 async def arun_review(
     workspace: Workspace,
     config: Config,
     *,
     llm: LlmReviewer | None = None,
     llm_status: str | None = None,
-    runners: Mapping[Specialist, RuleRunner] | None = None,
-    links: BlobLinks | None = None,
+    stages: Sequence[Stage] | None = None,
+    runners: Mapping[str, RuleRunner] | None = None,
 ) -> Review:
-    """Review ``workspace`` (async).  ``runners`` replaces rule packs (tests)."""
-    started = time.perf_counter()
-    graph = build_graph(runners=runners, llm=llm)
+    """Review ``workspace`` (async).
+
+    ``stages`` defaults to :data:`agents.registry.STAGES`; ``runners`` replaces
+    the ``run`` of named stages (test doubles for rule packs).
+    """
+    graph = build_graph(stages=_stages(stages, runners), llm=llm, llm_model=config.llm.model)
     status = llm_status or (f"claude ({config.llm.model})" if llm else "rules only")
     state: ReviewInput = {
         "workspace": _with_settings(workspace, config),
@@ -84,10 +93,6 @@ async def arun_review(
     }
     result = await graph.ainvoke(state)
     review: Review = result["review"]
-    review.stats.seconds = time.perf_counter() - started
-    if llm is not None:
-        review.stats.llm_model = config.llm.model
-    review.links = links
     return review
 
 
@@ -97,12 +102,14 @@ def run_review(
     *,
     llm: LlmReviewer | None = None,
     llm_status: str | None = None,
-    runners: Mapping[Specialist, RuleRunner] | None = None,
-    links: BlobLinks | None = None,
+    stages: Sequence[Stage] | None = None,
+    runners: Mapping[str, RuleRunner] | None = None,
 ) -> Review:
     """Review ``workspace`` (blocking wrapper around :func:`arun_review`)."""
     return asyncio.run(
-        arun_review(workspace, config, llm=llm, llm_status=llm_status, runners=runners, links=links)
+        arun_review(
+            workspace, config, llm=llm, llm_status=llm_status, stages=stages, runners=runners
+        )
     )
 
 

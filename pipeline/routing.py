@@ -16,15 +16,14 @@ defaults (see :mod:`pipeline.config`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.changes import ChangedFile, FileStatus
-from agents.findings import SPECIALISTS, Specialist
-from pipeline.diff import MODE_ONLY_NOTE, RENAME_ONLY_NOTE
+from agents.registry import stage_names
 from pipeline.globs import glob_match
 
 
@@ -34,11 +33,25 @@ class Route(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     paths: tuple[str, ...] = Field(min_length=1)
-    specialists: tuple[Specialist, ...] = Field(min_length=1)
+    specialists: tuple[str, ...] = Field(min_length=1)
+    """Names of review stages (:data:`agents.registry.STAGES`): the three specialists, or
+    any other registered stage."""
     content: str | None = None
     """Regular expression searched in the head text; the route applies only on a match."""
     why: str = ""
     """Why these files go there (shown by ``--help``-style docs, not in the comment)."""
+
+    @field_validator("specialists")
+    @classmethod
+    def _known_stages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = stage_names()
+        unknown = [name for name in value if name not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown specialist {', '.join(map(repr, unknown))}; "
+                f"expected one of {', '.join(known)}"
+            )
+        return value
 
     @field_validator("content")
     @classmethod
@@ -147,15 +160,15 @@ DEFAULT_SKIPS: tuple[SkipRule, ...] = (
 class RoutingPlan:
     """The outcome of routing one PR."""
 
-    by_specialist: dict[Specialist, list[ChangedFile]] = field(default_factory=dict)
-    """Files each specialist reviews (only specialists with at least one file)."""
+    by_stage: dict[str, list[ChangedFile]] = field(default_factory=dict)
+    """Files each stage reviews (only stages with at least one file), in stage order."""
     skipped: dict[str, str] = field(default_factory=dict)
     """Path → why it is not reviewed (deleted, binary, too large, generated…)."""
     unrouted: list[str] = field(default_factory=list)
     """Paths no route matches: not reviewed, listed in the comment."""
 
-    def files_for(self, specialist: Specialist) -> list[ChangedFile]:
-        return self.by_specialist.get(specialist, [])
+    def files_for(self, stage: str) -> list[ChangedFile]:
+        return self.by_stage.get(stage, [])
 
 
 def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int) -> str | None:
@@ -167,7 +180,7 @@ def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: in
     for rule in skips:
         if any(glob_match(p, file.path) for p in rule.paths):
             return rule.reason
-    if not file.hunks and (MODE_ONLY_NOTE in file.notes or RENAME_ONLY_NOTE in file.notes):
+    if file.metadata_only:
         return "no content change"
     if file.head_text is None:
         return "content unavailable (binary, or over the size limit)"
@@ -177,29 +190,43 @@ def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: in
     return None
 
 
+Selector = Callable[[ChangedFile], bool]
+"""A stage's own choice of files (``Stage.selects`` bound to the workspace)."""
+
+
 def route(
     files: Sequence[ChangedFile],
     routes: Sequence[Route] = DEFAULT_ROUTES,
     skips: Sequence[SkipRule] = DEFAULT_SKIPS,
     max_file_bytes: int = 1_000_000,
+    *,
+    stages: Sequence[str] | None = None,
+    selectors: Mapping[str, Selector] | None = None,
 ) -> RoutingPlan:
-    """Decide, for every changed file, which specialists review it."""
+    """Decide, for every changed file, which stages review it.
+
+    ``stages`` orders the plan (default: every registered stage); a stage in
+    ``selectors`` also takes every reviewable file its selector accepts,
+    whatever the routes say.
+    """
+    order = tuple(stages) if stages is not None else stage_names()
+    selectors = selectors or {}
     plan = RoutingPlan()
-    chosen: dict[Specialist, list[ChangedFile]] = {s: [] for s in SPECIALISTS}
+    chosen: dict[str, list[ChangedFile]] = {s: [] for s in order}
     for file in files:
         reason = skip_reason(file, skips, max_file_bytes)
         if reason is not None:
             plan.skipped[file.path] = reason
             continue
-        targets: set[Specialist] = set()
+        targets: set[str] = {name for name, selects in selectors.items() if selects(file)}
         for r in routes:
             if r.matches(file):
                 targets.update(r.specialists)
         if not targets:
             plan.unrouted.append(file.path)
             continue
-        for specialist in SPECIALISTS:
-            if specialist in targets:
-                chosen[specialist].append(file)
-    plan.by_specialist = {s: fs for s, fs in chosen.items() if fs}
+        for stage in order:
+            if stage in targets:
+                chosen[stage].append(file)
+    plan.by_stage = {s: fs for s, fs in chosen.items() if fs}
     return plan

@@ -1,53 +1,33 @@
-"""The rule reference, generated from the rule registries' docstrings.
+"""The rule reference, generated from the docstrings of every stage's rules.
 
 ``architect-review rules`` prints it and ``docs/rules.md`` is this output
 (a test keeps the file up to date), so rule documentation is written once, in
-the rule's docstring.
+the rule's docstring.  The rules are those of :data:`agents.registry.STAGES`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from agents.findings import Specialist
+from agents import registry
+from agents.errors import UsageError
+from agents.registry import Stage
 from agents.rules import DOC_SECTIONS, Rule
-
-REGISTRIES: tuple[tuple[Specialist, str, tuple[str, ...]], ...] = (
-    ("rls_security", "agents.rls_security.rules", ("RULES",)),
-    ("schema_performance", "agents.schema_performance.rules", ("RULES", "TS_RULES")),
-    ("edge_reliability", "agents.edge_reliability.rules", ("RULES",)),
-)
-"""(specialist, registry module, registry attributes) — every rule the tool can run."""
 
 RuleClass = type[Rule[Any]]
 
 
-@dataclass(frozen=True)
-class Registry:
-    """One specialist's rules, or why they could not be loaded."""
-
-    specialist: Specialist
-    rules: tuple[RuleClass, ...]
-    error: str | None = None
-
-
-def load_registries(specialist: str | None = None) -> Iterator[Registry]:
-    """Every registry (or only ``specialist``'s), importing each lazily."""
-    for name, module_name, attrs in REGISTRIES:
-        if specialist is not None and name != specialist:
-            continue
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            yield Registry(name, (), f"not available: {exc}")
-            continue
-        rules: list[RuleClass] = []
-        for attr in attrs:
-            rules.extend(getattr(module, attr, ()))
-        yield Registry(name, tuple(rules))
+def _stages(stage: str | None) -> Iterator[Stage]:
+    """The stages with rules (or only ``stage``: UsageError when no stage has that name)."""
+    if stage is not None and stage not in registry.stage_names():
+        raise UsageError(
+            f"no review stage is called {stage!r}; expected one of "
+            f"{', '.join(registry.stage_names())}"
+        )
+    for s in registry.STAGES:
+        if s.rules and (stage is None or s.name == stage):
+            yield s
 
 
 def _rule_markdown(rule: RuleClass) -> str:
@@ -79,18 +59,15 @@ def rules_markdown(specialist: str | None = None) -> str:
         "The reason is shown in the review.",
         "",
     ]
-    for registry in load_registries(specialist):
-        out += [f"## {registry.specialist}", ""]
-        if registry.error:
-            out += [f"*Rules {registry.error}*", ""]
-            continue
-        for rule in sorted(registry.rules, key=lambda r: r.code):
+    for stage in _stages(specialist):
+        out += [f"## {stage.name}", ""]
+        for rule in sorted(stage.rules, key=lambda r: r.code):
             out.append(
                 f"- [{rule.code}](#{rule.code.lower()}-{rule.name.lower()}) "
                 f"{rule.name} ({rule.severity.value})"
             )
         out.append("")
-        for rule in sorted(registry.rules, key=lambda r: r.code):
+        for rule in sorted(stage.rules, key=lambda r: r.code):
             out.append(_rule_markdown(rule))
     return "\n".join(out).rstrip() + "\n"
 
@@ -98,12 +75,7 @@ def rules_markdown(specialist: str | None = None) -> str:
 def rules_text(specialist: str | None = None) -> str:
     """One line per rule: code, severity, specialist, name."""
     lines = []
-    for registry in load_registries(specialist):
-        if registry.error:
-            lines.append(f"{registry.specialist}: rules {registry.error}")
-            continue
-        for rule in sorted(registry.rules, key=lambda r: r.code):
-            lines.append(
-                f"{rule.code:<8} {rule.severity.value:<8} {registry.specialist:<18} {rule.name}"
-            )
+    for stage in _stages(specialist):
+        for rule in sorted(stage.rules, key=lambda r: r.code):
+            lines.append(f"{rule.code:<8} {rule.severity.value:<8} {stage.name:<18} {rule.name}")
     return "\n".join(lines) + "\n"

@@ -26,12 +26,6 @@ from agents.ts.model import FUNCTION_TYPES
 from agents.ts.parse import ParsedTs, statement_of
 
 FUNCTIONS_DIR = "supabase/functions/"
-LOCAL_RULES = frozenset(
-    {"EDGE004", "EDGE005", "EDGE011", "EDGE013", "EDGE014", "EDGE015", "EDGE016"}
-)
-"""Rules that judge one expression on its own, so they can run on a partial file (diff only)."""
-WHOLE_FUNCTION_RULES = frozenset({"EDGE001", "EDGE002", "EDGE008", "EDGE009", "EDGE003"})
-"""Rules whose finding can be caused by a change elsewhere in the same function."""
 IMPORT_MAP_NAMES = ("deno.json", "deno.jsonc", "import_map.json", "import-map.json")
 
 
@@ -81,18 +75,18 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
         suppressions = suppressions_in(ctx.path, ctx.text if parsed is None else parsed.source)
         statement_line = None if parsed is None else ts_statement_line(parsed)
         for rule in rules:
-            if partial and rule.code not in LOCAL_RULES:
+            if partial and not rule.runs_on_partial_files:
                 continue
             found = [
                 finding
                 for finding in run_rule(rule, ctx, ctx.path, outcome.notes)
-                if _in_changed_code(ctx, finding)
+                if _in_changed_code(ctx, finding, rule.whole_function)
             ]
             sort_findings(found, suppressions, outcome, statement_line)
     return outcome
 
 
-def _in_changed_code(ctx: EdgeContext, finding: Finding) -> bool:
+def _in_changed_code(ctx: EdgeContext, finding: Finding, whole_function: bool) -> bool:
     """Whether a finding in a modified function file concerns code this PR changed.
 
     Added files are new code throughout.  In a modified file, a finding is kept
@@ -111,7 +105,7 @@ def _in_changed_code(ctx: EdgeContext, finding: Finding) -> bool:
     stmt = statement_of(node)
     if _touched(file, stmt.start_point[0] + 1, stmt.end_point[0] + 1):
         return True
-    if finding.rule not in WHOLE_FUNCTION_RULES:
+    if not whole_function:
         return False
     outer = _outermost_function(node) or (ctx.ts.model.handler)
     return outer is not None and _touched(file, outer.start_point[0] + 1, outer.end_point[0] + 1)

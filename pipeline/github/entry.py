@@ -29,6 +29,7 @@ from github.Repository import Repository
 from agents.changes import ChangedFile, Tree, Workspace
 from agents.errors import ArchitectReviewError, GitHubError, InputError, UsageError
 from agents.findings import Severity, Specialist
+from agents.specialist import RuleRunner
 from pipeline.config import DEFAULT_CONFIG_PATH, Config, config_from_mapping
 from pipeline.github.client import Forbidden, GitHubApi, NotFound
 from pipeline.github.command import USAGE, Command
@@ -44,7 +45,6 @@ from pipeline.github.settings import FAIL_ON_CHOICES, GitHubSettings, build_sett
 from pipeline.github.trees import ApiTree
 from pipeline.github.workflow import annotation_lines, append_summary, write_outputs
 from pipeline.globs import glob_match
-from pipeline.graph import RuleRunner
 from pipeline.report import Review
 from pipeline.routing import Route
 

@@ -249,7 +249,6 @@ def render_markdown(
     review: Review, *, links: BlobLinks | None = None, max_chars: int = GITHUB_COMMENT_LIMIT
 ) -> str:
     """The review comment, at most ``max_chars`` characters long."""
-    links = links or review.links
     headline = _VERDICT_HEADLINE.get(review.verdict, escape(review.verdict))
     failed = [name for name, s in review.stats.specialists.items() if s.error]
     if failed:

@@ -67,7 +67,7 @@ def test_default_routes() -> None:
         changed("README.md"),
     ]
     plan = route(files)
-    paths = {s: [f.path for f in fs] for s, fs in plan.by_specialist.items()}
+    paths = {s: [f.path for f in fs] for s, fs in plan.by_stage.items()}
     assert paths["rls_security"] == [
         "supabase/migrations/20240101_a.sql",
         "db/queries/report.sql",
@@ -108,7 +108,7 @@ def test_skip_reasons() -> None:
         "logo.png": "binary",
         "supabase/migrations/huge.sql": "too large (2,001 bytes > 1,000)",
     }
-    assert plan.by_specialist == {}
+    assert plan.by_stage == {}
 
 
 def test_frontend_file_routed_only_when_it_mentions_a_secret() -> None:
@@ -150,7 +150,7 @@ def test_config_can_replace_default_routes() -> None:
         }
     )
     plan = route([changed("a.sql"), changed("supabase/functions/f/index.ts")], config.routes)
-    assert list(plan.by_specialist) == ["rls_security"]
+    assert list(plan.by_stage) == ["rls_security"]
     assert plan.unrouted == ["supabase/functions/f/index.ts"]
 
 

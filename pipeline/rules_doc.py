@@ -56,7 +56,7 @@ def rules_markdown(specialist: str | None = None) -> str:
         "Suppress one finding with a comment on its line or statement, or in the comment",
         "lines directly above: `-- architect-review: ignore CODE reason` in SQL,",
         "`// architect-review: ignore CODE reason` in TypeScript, `# …` in `config.toml`.",
-        "The reason is shown in the review.",
+        "The reason is shown in the review; a missing reason or an unknown code is reported.",
         "",
     ]
     for stage in _stages(specialist):

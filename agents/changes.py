@@ -1,6 +1,6 @@
 """What changed in the pull request, and the two trees around it.
 
-``ChangedFile`` is built by ``pipeline.diff`` from a unidiff ``PatchSet``;
+``ChangedFile`` is built by ``pipeline.sources.diff`` from a unidiff ``PatchSet``;
 rules read it.  ``Tree`` is read-only access to the repository at the base or
 head of the PR (a git commit, a GitHub ref, or, with only a diff file, what the
 hunks show).  ``Workspace`` bundles both with the changed files and caches the

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -39,11 +39,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.errors import UsageError
 from agents.projects import ProjectSpec
 from agents.specialist import LlmSettings
+from pipeline.gate import FailOn
 from pipeline.routing import DEFAULT_ROUTES, DEFAULT_SKIPS, Route, SkipRule
 
 DEFAULT_CONFIG_PATH = Path(".github/architect-review.yml")
-
-FailOn = Literal["critical", "high", "medium", "low", "never"]
 
 
 class LlmConfig(BaseModel):
@@ -152,12 +151,25 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
     )
 
 
+def config_from_text(text: str, source: str) -> Config:
+    """The configuration in YAML ``text`` (from a file, or the base branch through the API)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UsageError(f"invalid YAML in {source}{where}: {_one_line(str(problem))}") from exc
+    return config_from_mapping(data, source)
+
+
 def load_config(path: Path | None, repo_root: Path | None) -> Config:
-    """The configuration for this run.
+    """The configuration for this run, from the local file system.
 
     ``path`` (``--config``) must exist when given.  Otherwise
     ``<repo_root>/.github/architect-review.yml`` is read when present, and the
-    defaults apply when it is not.
+    defaults apply when it is not.  (The Action reads the same file from the
+    base branch and hands its text to :func:`config_from_text`.)
     """
     if path is None:
         if repo_root is None:
@@ -172,11 +184,4 @@ def load_config(path: Path | None, repo_root: Path | None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read config {path}: {_one_line(str(exc))}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UsageError(f"invalid YAML in {path}{where}: {_one_line(str(problem))}") from exc
-    return config_from_mapping(data, str(path))
+    return config_from_text(text, str(path))

@@ -1,5 +1,6 @@
 """A local git repository as the source of a review.
 
+:func:`workspace_from_git` is ``architect-review review --base --head``.
 :func:`git_change` gives a range the meaning a GitHub pull request has: the
 changes of ``head`` since the merge base of ``base`` and ``head``.
 :class:`GitTree` is read-only access to one commit; it lists files with one
@@ -15,6 +16,7 @@ import weakref
 from pathlib import Path
 from typing import IO
 
+from agents.changes import Workspace
 from agents.errors import InputError
 
 DEFAULT_MAX_BYTES = 1_000_000
@@ -221,3 +223,24 @@ class GitTree:
             cat, self._cat = self._cat, None
         if cat is not None:
             cat.close()
+
+
+def workspace_from_git(repo: Path, base: str, head: str, *, max_bytes: int) -> Workspace:
+    """The PR ``base...head`` of ``repo``: its diff, and the trees at the merge base and head.
+
+    The trees keep a ``git cat-file`` process each; :func:`close_workspace` stops them.
+    """
+    from pipeline.sources.diff import parse_diff
+
+    diff_text, _base_sha, head_sha, merge_base = git_change(repo, base, head)
+    head_tree = GitTree(repo, head_sha, max_bytes=max_bytes)
+    base_tree = GitTree(repo, merge_base, max_bytes=max_bytes)
+    files = parse_diff(diff_text, head=head_tree)
+    return Workspace(files=files, base=base_tree, head=head_tree, has_repo=True)
+
+
+def close_workspace(workspace: Workspace) -> None:
+    """Stop the processes behind a workspace's trees (a no-op for in-memory trees)."""
+    for tree in (workspace.base, workspace.head):
+        if isinstance(tree, GitTree):
+            tree.close()

@@ -12,8 +12,8 @@ from agents.changes import ChangedFile, Workspace
 from agents.findings import SPECIALISTS, Finding, Severity
 from agents.specialist import RuleOutcome
 from pipeline.github.publish import COMMENT_LIMIT
-from pipeline.github.pull import PATCH_MISSING_NOTE
 from pipeline.render.markdown import STICKY_MARKER
+from pipeline.sources.github_pull import PATCH_MISSING_NOTE
 from tests.github.conftest import (
     BASE,
     BASE_MIGRATION,

@@ -1,9 +1,11 @@
 """Unified diff → typed :class:`~agents.changes.ChangedFile` objects.
 
-Two entry points:
+Three entry points:
 
-* :func:`parse_diff` for a whole ``git diff`` / ``.diff`` file (the CLI, the
-  local git range);
+* :func:`workspace_from_diff` for ``architect-review review --diff FILE``: a
+  diff file alone, no repository;
+* :func:`parse_diff` for a whole ``git diff`` / ``.diff`` text (the diff file,
+  the local git range);
 * :func:`parse_file_patch` for GitHub's per-file ``patch`` field, which holds
   only hunks (no ``diff --git`` / ``---`` / ``+++`` header), so headers are
   prepended before unidiff sees it.
@@ -18,11 +20,13 @@ they are in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
 
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
-from agents.changes import ChangedFile, FileStatus, Hunk, Tree
+from agents.changes import ChangedFile, DictTree, FileStatus, Hunk, Tree, Workspace
 from agents.errors import InputError
 
 NON_UTF8_NOTE = "not valid UTF-8: undecodable bytes were replaced with U+FFFD"
@@ -41,6 +45,35 @@ def _decode(text: str | bytes) -> tuple[str, bool]:
         return text.decode("utf-8"), False
     except UnicodeDecodeError:
         return text.decode("utf-8", errors="replace"), True
+
+
+def read_diff(source: str, stdin: BinaryIO) -> bytes:
+    """The bytes of the diff file ``source`` (``-``: ``stdin``); InputError when unreadable."""
+    if source == "-":
+        return stdin.read()
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"diff file not found: {source}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read diff {source}: {exc.strerror or exc}") from exc
+
+
+def workspace_from_diff(data: str | bytes) -> Workspace:
+    """The change a diff file describes, without a repository.
+
+    The head tree is what the hunks show (see :func:`reconstruct_head`); there
+    is no base tree, so history-dependent rules see an empty past.
+    """
+    files = parse_diff(data)
+    head = DictTree(
+        {
+            f.path: f.head_text
+            for f in files
+            if f.head_text is not None and f.status is not FileStatus.DELETED
+        }
+    )
+    return Workspace(files=files, head=head, has_repo=False)
 
 
 def parse_diff(text: str | bytes, *, head: Tree | None = None) -> list[ChangedFile]:

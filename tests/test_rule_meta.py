@@ -1,4 +1,4 @@
-"""Every registered rule is documented, has a unique code, and passes its fixtures.
+"""Every registered rule is documented and has a unique code; the registry is consistent.
 
 For each rule of every stage in :data:`agents.registry.STAGES`:
 
@@ -6,16 +6,15 @@ For each rule of every stage in :data:`agents.registry.STAGES`:
   syntax-error codes ``SQL001`` / ``TS001``), owned by the stage's specialist;
 * the five docstring sections (``What it does``, ``Why is this bad?``,
   ``Example``, ``Use instead``, ``References``), none empty, and a
-  ``severity_reason``;
-* ``tests/rules/fixtures/<CODE>/bad.*`` yields at least one finding with that
-  code, and ``good.*`` yields none, when the owning stage's ``run`` runs on the
-  files default routing would send it.
+  ``severity_reason``.
+
+Its fixtures (bad and good) run in ``tests/rules/test_fixtures.py``, the one
+fixture test.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +22,7 @@ import pytest
 from agents import registry
 from agents.findings import SPECIALISTS
 from agents.rules import DOC_SECTIONS, Rule
-from agents.specialist import RuleOutcome
-from pipeline.routing import route
-from tests.helpers.workspace import workspace_from_fixture
 
-FIXTURES = Path(__file__).parent / "rules" / "fixtures"
 CODE_PATTERN = re.compile(r"^(RLS|PERF|MIG|EDGE)\d{3}$|^(SQL|TS)001$")
 
 RuleClass = type[Rule[Any]]
@@ -69,32 +64,3 @@ def test_rule_metadata(specialist: str, rule: RuleClass) -> None:
     sections = rule.doc_sections()
     missing = [s for s in DOC_SECTIONS if not sections.get(s, "").strip()]
     assert not missing, f"{rule.code} docstring lacks sections: {missing}"
-
-
-def _fixture(code: str, kind: str) -> Path:
-    folder = FIXTURES / code
-    for candidate in (folder / f"{kind}.sql", folder / f"{kind}.ts", folder / kind):
-        if candidate.exists():
-            return candidate
-    pytest.fail(f"missing fixture {folder}/{kind}.sql|{kind}.ts|{kind}/")
-
-
-def _run(specialist: str, fixture: Path) -> RuleOutcome:
-    workspace = workspace_from_fixture(fixture)
-    files = route(workspace.files).files_for(specialist)
-    assert files, f"{fixture}: default routing sends no file to {specialist}"
-    return registry.find_stage(specialist).run(files, workspace)
-
-
-@pytest.mark.parametrize(("specialist", "rule"), RULE_PARAMS)
-def test_bad_fixture_is_flagged(specialist: str, rule: RuleClass) -> None:
-    outcome = _run(specialist, _fixture(rule.code, "bad"))
-    codes = [f.rule for f in outcome.findings]
-    assert rule.code in codes, f"bad fixture gave {codes}, notes {outcome.notes}"
-
-
-@pytest.mark.parametrize(("specialist", "rule"), RULE_PARAMS)
-def test_good_fixture_is_clean(specialist: str, rule: RuleClass) -> None:
-    outcome = _run(specialist, _fixture(rule.code, "good"))
-    flagged = [f for f in outcome.findings if f.rule == rule.code]
-    assert not flagged, f"good fixture flagged: {[(f.path, f.line, f.message) for f in flagged]}"

@@ -10,7 +10,8 @@ that needs the list reads it from here:
 * ``pipeline.graph`` adds one node per stage (its ``run`` in a worker thread,
   then the LLM half when it has a ``prompt``) and one coverage row per stage;
 * ``pipeline.routing`` / ``pipeline.config`` accept a stage name in a route's
-  ``specialists:``;
+  ``specialists:`` and validate each ``settings:`` section with the stage's
+  ``settings`` model (or a shared one, :data:`SHARED_SETTINGS`);
 * ``pipeline.rules_doc`` renders every stage's ``rules`` (``architect-review
   rules``, ``docs/rules.md``) and ``tests/test_rule_meta.py`` checks them;
 * ``agents.llm.prompting`` reads a stage's system prompt from ``prompt``;
@@ -29,12 +30,13 @@ How to add a stage
    file; what it could not do goes to ``notes``; its findings pass through
    :func:`agents.suppression.sort_findings` so comments can silence them),
    and optionally ``rules/`` (``Rule`` subclasses with the usual doc sections
-   and fixtures) and ``prompt.md`` (only if Claude should review the same
-   files).
+   and fixtures), ``prompt.md`` (only if Claude should review the same
+   files) and a pydantic model for its ``settings:`` section.
 2. **One registry line** in :data:`STAGES` below (plus its import), e.g. for
    the database stage::
 
-       Stage("database", run=database.run_rules, selects=database.wants),
+       Stage("database", run=database.run_rules, selects=database.wants,
+             settings=database.DatabaseSettings),
 
    ``selects(file, workspace)`` picks its files from every reviewable file
    of the PR (here: the migrations of each Supabase project); without it the
@@ -42,8 +44,8 @@ How to add a stage
 
 That is all: the graph runs it concurrently with the others, the review
 shows its coverage row (time, findings, notes, errors) under its name, its
-notes and failures are reported like any specialist's, and a route may
-name it.  The findings it returns keep the
+notes and failures are reported like any specialist's, and a route or a
+``settings:`` section may name it.  The findings it returns keep the
 ``specialist`` of the JSON contract (``rls_security``, ``schema_performance``
 or ``edge_reliability``) — a stage is where a finding was found, the
 specialist is what it is about — and ``source`` says how it was found.
@@ -53,10 +55,12 @@ specialist is what it is about — and ``source`` says how it was found.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 import agents.edge_reliability as edge_reliability
 import agents.rls_security as rls_security
@@ -72,6 +76,21 @@ from agents.schema_performance import agent as perf_agent
 from agents.schema_performance.rules import RULES as PERF_RULES
 from agents.schema_performance.rules import TS_RULES as PERF_TS_RULES
 from agents.specialist import RuleRunner
+
+
+class NoSettings(BaseModel):
+    """The settings of a stage that takes none: any key in its section is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SqlSettings(BaseModel):
+    """``settings: sql:`` — the SQL analysis both SQL specialists share (``agents.sql``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model_cache_dir: str | None = None
+    """A folder kept between CI runs: the replayed base schema is cached there by content."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,8 @@ class Stage:
     """Its Claude system prompt; None: no LLM half (the name must then be no specialist's)."""
     selects: Callable[[ChangedFile, Workspace], bool] | None = None
     """Picks its files from every reviewable file; None: the files routes send to ``name``."""
+    settings: type[BaseModel] = field(default=NoSettings)
+    """Validates its ``settings:`` section of the config file (default: it takes none)."""
 
     @property
     def specialist(self) -> Specialist | None:
@@ -125,6 +146,18 @@ STAGES: tuple[Stage, ...] = (
     ),
 )
 """Every stage, in the order the review lists them."""
+
+SHARED_SETTINGS: Mapping[str, type[BaseModel]] = {"sql": SqlSettings}
+"""``settings:`` sections of analyses several stages share, not of one stage."""
+
+
+def settings_model(section: str) -> type[BaseModel] | None:
+    """The model validating ``settings: <section>:`` (a stage's or a shared one), or None."""
+    for stage in _current(None):
+        if stage.name == section:
+            return stage.settings
+    return SHARED_SETTINGS.get(section)
+
 
 def _current(stages: Iterable[Stage] | None) -> Iterable[Stage]:
     # Read STAGES at call time (not as a default argument) so a test that adds a stage

@@ -27,6 +27,10 @@ class RuleOutcome:
     suppressed: list[SuppressedFinding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the rules could not do or chose not to (opaque DO block, file too large…)."""
+    incomplete: list[str] = field(default_factory=list)
+    """Why this review cannot be trusted as complete (a migration that does not parse: what
+    follows the error was not reviewed).  One line each, naming the file; any entry makes
+    the review say "review incomplete" instead of approving."""
 
 
 RuleRunner = Callable[[Sequence[ChangedFile], Workspace], RuleOutcome]

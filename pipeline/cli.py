@@ -17,6 +17,7 @@ as the Action's does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -94,7 +95,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--diff", metavar="FILE", help="review a unified diff file instead ('-' reads stdin)"
     )
     review.add_argument(
-        "--format", choices=("markdown", "json"), default="markdown", help="default: markdown"
+        "--format",
+        choices=("markdown", "json", "text"),
+        default="markdown",
+        help="markdown (the PR comment, default), json, or text for a terminal",
     )
     review.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     review.add_argument(
@@ -132,7 +136,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    if sys.stderr is None:  # closed: the exit code is all the caller gets
+        return
+    # stderr closed under us: the exit code still says what happened
+    with contextlib.suppress(OSError):
+        print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
 
 
 def _workspace(args: argparse.Namespace, max_file_bytes: int) -> Workspace:
@@ -140,16 +148,29 @@ def _workspace(args: argparse.Namespace, max_file_bytes: int) -> Workspace:
     if args.diff is not None:
         from pipeline.sources.diff import read_diff, workspace_from_diff
 
+        if args.diff == "-" and sys.stdin is None:
+            raise InputError("standard input is closed: give the diff as a file (--diff FILE)")
         return workspace_from_diff(read_diff(args.diff, sys.stdin.buffer))
     from pipeline.sources.git import workspace_from_git
 
     return workspace_from_git(Path(args.repo), args.base, args.head, max_bytes=max_file_bytes)
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None = None) -> None:
+    """``text`` to ``output`` or standard output; a closed one is a usage error (exit 2)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if sys.stdout is None:
+            raise UsageError("standard output is closed: write the review with --output FILE")
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # EBADF: the descriptor was closed
+            raise UsageError(
+                "cannot write to standard output "
+                f"({exc.strerror or exc}): write the review with --output FILE"
+            ) from exc
         return
     try:
         Path(output).write_text(text, encoding="utf-8")
@@ -161,6 +182,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.render.json import render_json
     from pipeline.render.markdown import render_markdown
+    from pipeline.render.text import render_text
     from pipeline.session import ReviewSession
     from pipeline.sources.git import close_workspace
 
@@ -189,6 +211,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         text = render_json(review)
     elif not workspace.files:
         text = "Nothing to review: the change is empty.\n"
+    elif args.format == "text":
+        text = render_text(review)
     else:
         text = render_markdown(review)
         if not text.endswith("\n"):
@@ -205,7 +229,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         if args.format == "markdown"
         else rules_text(args.specialist)
     )
-    sys.stdout.write(text)
+    _write(text)
     return ExitCode.OK
 
 

@@ -33,6 +33,7 @@ from langgraph.types import Send
 
 from agents import registry
 from agents.architect.merge import deterministic_summary, merge_findings, verdict_for
+from agents.changes import Workspace
 from agents.registry import Stage
 from agents.specialist import LlmOutcome, LlmReviewer, LlmUsage, RuleOutcome
 from agents.suppression import suppressions_in
@@ -63,6 +64,7 @@ def _route_node(stages: Sequence[Stage]) -> Callable[[ReviewState], dict[str, An
             for s in stages
             if s.selects is not None
         }
+        projects = workspace.projects
         plan = route(
             workspace.files,
             config.routes,
@@ -70,10 +72,26 @@ def _route_node(stages: Sequence[Stage]) -> Callable[[ReviewState], dict[str, An
             config.max_file_bytes,
             stages=[s.name for s in stages],
             selectors=selectors,
+            projects=projects,
         )
-        return {"plan": plan, "suppression_problems": _suppression_problems(plan, stages)}
+        notes = _suppression_problems(plan, stages)
+        for path in _outside_projects(plan, workspace):
+            notes.setdefault(path, []).append(OUTSIDE_PROJECTS_NOTE)
+        return {"plan": plan, "file_problems": notes}
 
     return route_files
+
+
+OUTSIDE_PROJECTS_NOTE = (
+    "outside every Supabase project: reviewed as plain SQL, without a project's "
+    "migration history"
+)
+
+
+def _outside_projects(plan: RoutingPlan, workspace: Workspace) -> list[str]:
+    """Reviewed SQL files that belong to no Supabase project (said in the review)."""
+    reviewed = {f.path for files in plan.by_stage.values() for f in files}
+    return [p for p in sorted(reviewed) if p.endswith(".sql") and workspace.project_for(p) is None]
 
 
 def _suppression_problems(plan: RoutingPlan, stages: Sequence[Stage]) -> dict[str, list[str]]:
@@ -124,6 +142,7 @@ def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], 
         stats.findings = len(outcome.findings)
         stats.llm_findings = len(llm_outcome.findings)
         stats.notes = list(outcome.notes)
+        stats.incomplete = list(outcome.incomplete)
         stats.llm_error = llm_outcome.error
         stats.llm_usage = llm_outcome.usage
         stats.llm_unreviewed = list(llm_outcome.unreviewed)
@@ -139,6 +158,16 @@ def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], 
     return node
 
 
+def _incomplete(state: ReviewState) -> list[str]:
+    """Why the review is incomplete: failed stages, what a stage could not review, and
+    files a stage would have reviewed but could not read.  Empty when complete."""
+    rows = state.get("stage_stats", [])
+    reasons = [f"{row.specialist} failed ({row.error})" for row in rows if row.error]
+    reasons += [r for row in rows for r in row.incomplete]
+    reasons += [f"{path}: not reviewed, {why}" for path, why in state["plan"].unreadable.items()]
+    return reasons
+
+
 def _architect_node(
     llm: LlmReviewer | None,
 ) -> Callable[[ReviewState], Coroutine[Any, Any, dict[str, Any]]]:
@@ -146,7 +175,9 @@ def _architect_node(
         merged = merge_findings(
             state.get("rule_findings", []), state.get("llm_findings", []), state["workspace"]
         )
-        verdict = verdict_for(merged.findings)
+        incomplete = _incomplete(state)
+        reviewed = bool(state["plan"].by_stage)
+        verdict = verdict_for(merged.findings, complete=not incomplete)
         summary: str | None = None
         usage = LlmUsage()
         if llm is not None and state["config"].llm.summary and merged.findings:
@@ -157,12 +188,17 @@ def _architect_node(
         return {
             "merged": merged.findings,
             "verdict": verdict,
-            "summary": summary or deterministic_summary(merged.findings, verdict),
+            "summary": summary
+            or deterministic_summary(
+                merged.findings, verdict, incomplete=incomplete, reviewed=reviewed
+            ),
+            "incomplete": incomplete,
             "summary_usage": usage,
             "merge_stats": {
                 "duplicates_merged": merged.duplicates_merged,
                 "llm_dropped": merged.llm_dropped,
                 "llm_merged": merged.llm_merged,
+                "grouped": merged.grouped,
             },
         }
 
@@ -188,15 +224,18 @@ def _render_node(
             routed={s: [f.path for f in fs] for s, fs in plan.by_stage.items()},
             skipped=dict(plan.skipped),
             unrouted=list(plan.unrouted),
+            incomplete=list(state.get("incomplete", [])),
             specialists={row.specialist: row for row in rows},
             file_notes=_file_notes(state),
-            llm_status=state["llm_status"],
+            projects=list(state["workspace"].projects),
+            llm_status=_llm_status(state["llm_status"], rows),
             llm_usage=usage,
             llm_model=llm_model,
             llm_unreviewed=unreviewed,
             llm_dropped=merge_stats.get("llm_dropped", 0),
             llm_merged=merge_stats.get("llm_merged", 0),
             duplicates_merged=merge_stats.get("duplicates_merged", 0),
+            grouped=merge_stats.get("grouped", 0),
             seconds=time.perf_counter() - state.get("started", time.perf_counter()),
         )
         review = Review(
@@ -211,8 +250,16 @@ def _render_node(
     return render
 
 
+def _llm_status(status: str, rows: Sequence[SpecialistStats]) -> str:
+    """``rules only: every LLM call failed (…)`` when Claude was asked and gave nothing back."""
+    asked = [row for row in rows if row.llm_error is not None or row.llm_usage.requests]
+    if asked and all(row.llm_error is not None for row in asked):
+        return f"rules only: every LLM call failed ({asked[0].llm_error})"
+    return status
+
+
 def _file_notes(state: ReviewState) -> dict[str, list[str]]:
-    problems = state.get("suppression_problems", {})
+    problems = state.get("file_problems", {})
     notes = {f.path: [*f.notes, *problems.get(f.path, ())] for f in state["workspace"].files}
     return {path: found for path, found in notes.items() if found}
 

@@ -19,10 +19,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.changes import ChangedFile, FileStatus
+from agents.projects import SupabaseProject, project_for
 from agents.registry import stage_names
 from pipeline.globs import glob_match
 
@@ -63,9 +65,14 @@ class Route(BaseModel):
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
         return value
 
-    def matches(self, file: ChangedFile) -> bool:
-        """True when this route sends ``file`` to its specialists."""
-        if not any(glob_match(p, file.path) for p in self.paths):
+    def matches(self, file: ChangedFile, also: str | None = None) -> bool:
+        """True when this route sends ``file`` to its specialists.
+
+        ``also`` is another path the file answers to (its place in a default project
+        layout, see :func:`default_layout_path`).
+        """
+        paths = (file.path,) if also is None else (file.path, also)
+        if not any(glob_match(p, path) for p in self.paths for path in paths):
             return False
         if self.content is None:
             return True
@@ -166,27 +173,70 @@ class RoutingPlan:
     """Path → why it is not reviewed (deleted, binary, too large, generated…)."""
     unrouted: list[str] = field(default_factory=list)
     """Paths no route matches: not reviewed, listed in the comment."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Path → why a file some stage would have reviewed could not be read (binary, too
+    large, content unavailable): the review is incomplete without it."""
 
     def files_for(self, stage: str) -> list[ChangedFile]:
         return self.by_stage.get(stage, [])
 
 
+CONTENT_UNAVAILABLE = "content unavailable (binary, or over the size limit)"
+
+
 def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int) -> str | None:
-    """Why ``file`` is not reviewed at all, or None when it may be."""
+    """Why ``file`` is not reviewed at all, or None when it may be.
+
+    The same file gets the same reason whichever source it came from (a git
+    range, a diff file, the GitHub API): the sources record what they could
+    not read in ``ChangedFile.unreadable`` with the wording used here.
+    """
+    return _skip(file, skips, max_file_bytes)[0]
+
+
+def _skip(
+    file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int
+) -> tuple[str | None, bool]:
+    """(reason, whether the content could not be read) — None when the file is reviewed."""
     if file.status is FileStatus.DELETED:
-        return "deleted"
+        return "deleted", False
     if file.is_binary:
-        return "binary"
+        return "binary", True
     for rule in skips:
         if any(glob_match(p, file.path) for p in rule.paths):
-            return rule.reason
+            return rule.reason, False
     if file.metadata_only:
-        return "no content change"
+        return "no content change", False
+    if file.unreadable is not None:
+        return file.unreadable, True
     if file.head_text is None:
-        return "content unavailable (binary, or over the size limit)"
+        return CONTENT_UNAVAILABLE, True
     size = len(file.head_text.encode("utf-8", errors="replace"))
     if size > max_file_bytes:
-        return f"too large ({size:,} bytes > {max_file_bytes:,})"
+        return too_large(size, max_file_bytes), True
+    return None, False
+
+
+def too_large(size: int, limit: int) -> str:
+    """The skip reason of a file over ``max_file_bytes`` (sources use it too)."""
+    return f"too large ({size:,} bytes > {limit:,})"
+
+
+def default_layout_path(project: SupabaseProject, path: str) -> str | None:
+    """Where ``path`` of ``project`` would sit in Supabase's default layout at the root.
+
+    A project configured with ``projects:`` may keep its migrations in
+    ``db/migrations`` or its functions in ``edge/``; the default routes name
+    ``**/supabase/migrations/**`` and ``**/supabase/functions/**``, so such files
+    are routed by this path as well, exactly like their default counterparts.
+    None for a file that is none of the project's migrations, functions or config.
+    """
+    if path == project.config_path:
+        return "supabase/config.toml"
+    if project.is_migration(path):
+        return f"supabase/migrations/{PurePosixPath(path).name}"
+    if project.is_function_source(path):
+        return f"supabase/functions/{path[len(project.functions_dir) + 1 :]}"
     return None
 
 
@@ -202,25 +252,31 @@ def route(
     *,
     stages: Sequence[str] | None = None,
     selectors: Mapping[str, Selector] | None = None,
+    projects: Sequence[SupabaseProject] = (),
 ) -> RoutingPlan:
     """Decide, for every changed file, which stages review it.
 
     ``stages`` orders the plan (default: every registered stage); a stage in
     ``selectors`` also takes every reviewable file its selector accepts,
-    whatever the routes say.
+    whatever the routes say.  A file of one of ``projects`` is also routed by
+    its place in the default layout (:func:`default_layout_path`).
     """
     order = tuple(stages) if stages is not None else stage_names()
     selectors = selectors or {}
     plan = RoutingPlan()
     chosen: dict[str, list[ChangedFile]] = {s: [] for s in order}
     for file in files:
-        reason = skip_reason(file, skips, max_file_bytes)
+        reason, unread = _skip(file, skips, max_file_bytes)
         if reason is not None:
             plan.skipped[file.path] = reason
+            if unread and any(glob_match(p, file.path) for r in routes for p in r.paths):
+                plan.unreadable[file.path] = reason
             continue
         targets: set[str] = {name for name, selects in selectors.items() if selects(file)}
+        project = project_for(projects, file.path)
+        also = default_layout_path(project, file.path) if project is not None else None
         for r in routes:
-            if r.matches(file):
+            if r.matches(file, also):
                 targets.update(r.specialists)
         if not targets:
             plan.unrouted.append(file.path)

@@ -43,8 +43,9 @@ class ReviewInternal(TypedDict, total=False):
     """``time.perf_counter()`` when the load node ran: the review's clock."""
     plan: RoutingPlan
     """Which stage reviews which file, and what is skipped (the route node)."""
-    suppression_problems: dict[str, list[str]]
-    """Path → suppression comments the review cannot take as written (the route node)."""
+    file_problems: dict[str, list[str]]
+    """Path → what the review says about a reviewed file besides findings: suppression
+    comments it cannot take as written, SQL outside every project (the route node)."""
     rule_findings: Annotated[list[Finding], operator.add]
     """Rule findings of every specialist, concatenated as branches finish."""
     llm_findings: Annotated[list[Finding], operator.add]
@@ -60,8 +61,10 @@ class ReviewInternal(TypedDict, total=False):
     """approve | comment | request_changes (the architect)."""
     summary: str
     """One paragraph: Claude's when available, else built from counts."""
+    incomplete: list[str]
+    """Why the review is incomplete (the architect; empty when complete)."""
     merge_stats: dict[str, int]
-    """duplicates_merged, llm_dropped, llm_merged (the architect)."""
+    """duplicates_merged, llm_dropped, llm_merged, grouped (the architect)."""
     summary_usage: LlmUsage
     """Tokens the summary call spent."""
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
@@ -252,6 +252,17 @@ def reconstruct_head(hunks: Iterable[Hunk]) -> str:
     return "\n".join(lines.get(n, "") for n in range(1, last + 1)) + "\n"
 
 
+@runtime_checkable
+class ExplainsUnreadable(Protocol):
+    """A tree that can say why it could not give a file (``GitTree``)."""
+
+    def unreadable_reason(self, path: str) -> str | None: ...
+
+
+def _unreadable_reason(head: Tree, path: str) -> str | None:
+    return head.unreadable_reason(path) if isinstance(head, ExplainsUnreadable) else None
+
+
 def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> ChangedFile:
     status = _status(pf)
     named = pf.target_file if status is not FileStatus.DELETED else pf.source_file
@@ -276,6 +287,7 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
 
     head_text: str | None = None
     head_complete = False
+    unreadable: str | None = None
     if status is not FileStatus.DELETED and not pf.is_binary_file:
         if head is not None:
             # The real tree is authoritative: a file it cannot give (binary to
@@ -284,6 +296,7 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
             head_complete = head_text is not None
             if head_text is None:
                 notes.append(UNREADABLE_NOTE)
+                unreadable = _unreadable_reason(head, path)
         elif hunks:
             head_text = reconstruct_head(hunks)
             # An added file shown in one hunk from line 1 is the whole file.
@@ -301,4 +314,5 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
         head_complete=head_complete,
         notes=tuple(notes),
         metadata_only=metadata_only,
+        unreadable=unreadable,
     )

@@ -162,6 +162,9 @@ def test_config_can_replace_default_routes() -> None:
         ({"unknown_key": 1}, "unknown_key"),
         ({"routes": [{"paths": ["*"], "specialists": ["rls_security"], "content": "("}]}, "routes"),
         (["not", "a", "mapping"], "mapping"),
+        ({"settings": {"rls_security": {"x": 1}}}, "settings.rls_security.x"),
+        ({"settings": {"nobody": {}}}, "no stage or analysis is called 'nobody'"),
+        ({"settings": {"sql": {"model_cache_dir": 3}}}, "settings.sql.model_cache_dir"),
     ],
 )
 def test_invalid_config_is_one_line_usage_error(data: object, fragment: str) -> None:
@@ -175,12 +178,13 @@ def test_invalid_config_is_one_line_usage_error(data: object, fragment: str) -> 
 def test_load_config_from_repo_default_path(tmp_path: Path) -> None:
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github/architect-review.yml").write_text(
-        "fail_on: high\nllm:\n  model: claude-haiku-5-5\nsettings:\n  rls_security: {x: 1}\n"
+        "fail_on: high\nllm:\n  model: claude-haiku-5-5\n"
+        "settings:\n  sql: {model_cache_dir: .cache/ar}\n  rls_security: {}\n"
     )
     config = load_config(None, tmp_path)
     assert config.fail_on == "high"
     assert config.llm.model == "claude-haiku-5-5"
-    assert config.settings == {"rls_security": {"x": 1}}
+    assert config.settings == {"sql": {"model_cache_dir": ".cache/ar"}, "rls_security": {}}
     assert config.with_overrides(fail_on="low", model="m").fail_on == "low"
 
 

@@ -129,7 +129,6 @@ STAGES: tuple[Stage, ...] = (
         "rls_security",
         run=rls_agent.run_rules,
         rules=RLS_RULES,
-        codes=(rls_agent.SYNTAX_RULE,),
         prompt=resources.files(rls_security).joinpath("prompt.md"),
     ),
     Stage(

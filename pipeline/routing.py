@@ -187,9 +187,12 @@ CONTENT_UNAVAILABLE = "content unavailable (binary, or over the size limit)"
 def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int) -> str | None:
     """Why ``file`` is not reviewed at all, or None when it may be.
 
-    The same file gets the same reason whichever source it came from (a git
-    range, a diff file, the GitHub API): the sources record what they could
-    not read in ``ChangedFile.unreadable`` with the wording used here.
+    A deleted or merely renamed SQL file is still reviewed: deleting or renaming a
+    migration that already ran is itself the problem (the SQL specialists judge it
+    against the history; nothing else reads such a file).  The same file gets the
+    same reason whichever source it came from (a git range, a diff file, the
+    GitHub API): the sources record what they could not read in
+    ``ChangedFile.unreadable`` with the wording used here.
     """
     return _skip(file, skips, max_file_bytes)[0]
 
@@ -198,14 +201,16 @@ def _skip(
     file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int
 ) -> tuple[str | None, bool]:
     """(reason, whether the content could not be read) — None when the file is reviewed."""
+    sql = file.path.endswith(".sql")
     if file.status is FileStatus.DELETED:
-        return "deleted", False
+        return (None, False) if sql else ("deleted", False)
     if file.is_binary:
         return "binary", True
     for rule in skips:
         if any(glob_match(p, file.path) for p in rule.paths):
             return rule.reason, False
-    if file.metadata_only:
+    renamed_sql = sql and file.status is FileStatus.RENAMED
+    if file.metadata_only and not renamed_sql:
         return "no content change", False
     if file.unreadable is not None:
         return file.unreadable, True

@@ -16,8 +16,8 @@ from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.rules import run_rule
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES, TS_RULES
+from agents.schema_performance.rules.applied_migration_edited import AppliedMigrationEdited
 from agents.specialist import RuleOutcome
-from agents.sql.analysis import SCHEMAS_DIR
 from agents.sql.context import contexts_for
 from agents.suppression import (
     sort_findings,
@@ -31,7 +31,7 @@ from agents.ts.context import ts_context_for
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
     """Findings of every schema_performance rule on ``files``; never raises for one bad file."""
     outcome = RuleOutcome()
-    wanted = {f.path for f in files if f.status != FileStatus.DELETED and f.path.endswith(".sql")}
+    wanted = {f.path for f in files if f.path.endswith(".sql")}
     if wanted:
         for sql in contexts_for(workspace):
             if sql.path in wanted:
@@ -45,8 +45,12 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
 
 
 def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
-    if not ctx.is_migration and not ctx.path.startswith(SCHEMAS_DIR):
-        return  # seed data and SQL tests change no schema: nothing here to judge
+    if ctx.file.status == FileStatus.DELETED:
+        found = run_rule(AppliedMigrationEdited(), ctx, ctx.path, outcome.notes)
+        sort_findings(found, suppressions_in(ctx.path, ctx.parsed.text), outcome)
+        return  # a deleted migration: only the history rule has something to say
+    if not ctx.analysis.is_migration(ctx.path) and not ctx.analysis.is_schema_file(ctx.path):
+        return  # seed data, SQL tests and SQL outside a project change no schema
     parsed = ctx.parsed
     if parsed.error is not None:
         outcome.notes.append(

@@ -10,10 +10,14 @@ unquoted identifiers; unqualified names resolve to ``public``.  Expressions
 (defaults, policy ``USING``/``WITH CHECK``, view queries) are kept as pglast
 JSON AST dicts (``{"FuncCall": {...}}``), never as text to regex over.
 
-Supabase defaults modelled here (``Catalog.grant_defaults``): new tables, views
-and functions in ``public`` are granted to ``anon``, ``authenticated`` and
-``service_role``; new functions get EXECUTE for PUBLIC; ``REVOKE … FROM PUBLIC``
-leaves the role grants in place.
+Supabase defaults modelled here (``Catalog.default_privileges``): under the
+legacy regime new tables, views and functions in ``public`` are granted to
+``anon``, ``authenticated`` and ``service_role``; under the restricted regime
+(hosted projects since 2026-10-30, see :mod:`agents.sql.platform`) they are
+not; new functions get EXECUTE for PUBLIC in both; ``REVOKE … FROM PUBLIC``
+leaves the role grants in place.  ``Catalog.grant_sources`` remembers what gave
+each role its privileges, so a finding can say which grant makes a table
+reachable.
 """
 
 from __future__ import annotations
@@ -49,6 +53,17 @@ class Origin:
 
     path: str
     line: int
+
+
+@dataclass(frozen=True)
+class GrantSource:
+    """What gave a role a privilege: a statement of the history, or a platform default."""
+
+    text: str
+    """In words a finding can quote: "`grant select on table public.notes to anon`
+    (supabase/migrations/1_a.sql:12)", or "Supabase's legacy default grant …"."""
+    origin: Origin | None = None
+    """The statement's place, when a statement of the history made the grant."""
 
 
 @dataclass
@@ -207,6 +222,13 @@ class Bucket:
 
 ObjectKind = Literal["table", "view", "function", "sequence", "schema"]
 
+LEGACY_DEFAULT = GrantSource(
+    "Supabase's legacy default grant to the API roles, in force for migrations dated before "
+    "2026-10-30"
+)
+"""The grant every table, view and function created in ``public`` got until 2026-10-30."""
+PUBLIC_EXECUTE = GrantSource("PostgreSQL's default EXECUTE to PUBLIC on new functions")
+
 
 @dataclass
 class Catalog:
@@ -243,6 +265,26 @@ class Catalog:
     authenticated, service_role``.  Views and materialized views use the
     ``table`` entry, as in PostgreSQL."""
     roles: set[str] = field(default_factory=lambda: set(BUILTIN_ROLES))
+    grant_sources: dict[tuple[ObjectKind, QualName], dict[str, dict[str, GrantSource]]] = field(
+        default_factory=dict
+    )
+    """(kind, object) → grantee → privilege → what granted it (see :class:`GrantSource`)."""
+    default_sources: dict[tuple[str, ObjectKind, str], GrantSource] = field(
+        default_factory=lambda: {
+            ("*", "function", "public"): PUBLIC_EXECUTE,
+            **{
+                ("public", kind, role): LEGACY_DEFAULT
+                for kind in ("table", "function", "sequence")
+                for role in SUPABASE_API_ROLES
+            },
+        }
+    )
+    """(schema or ``*``, kind, grantee) → what set that default privilege."""
+    grant_regime: str = "legacy"
+    """``legacy`` or ``restricted``: Supabase's default grants as they stand (see
+    :mod:`agents.sql.platform`)."""
+    regime_changed_at: str | None = None
+    """Where in the history the restricted defaults took effect (for messages)."""
 
     # -- queries rules use -------------------------------------------------
 
@@ -318,6 +360,12 @@ class Catalog:
             column_privileges=grants(self.column_privileges),
             default_privileges=grants(self.default_privileges),
             roles=set(self.roles),
+            grant_sources={
+                k: {role: dict(p) for role, p in v.items()} for k, v in self.grant_sources.items()
+            },
+            default_sources=dict(self.default_sources),
+            grant_regime=self.grant_regime,
+            regime_changed_at=self.regime_changed_at,
         )
 
 

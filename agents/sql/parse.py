@@ -53,6 +53,22 @@ class Statement:
     end_line: int
 
 
+@dataclass(frozen=True)
+class CommentedStatement:
+    """A statement that sits inside a comment (``-- alter table t enable row level security;``).
+
+    Comments are not statements: nothing here runs.  Rules use these only as
+    evidence ("the line enabling RLS is commented out").
+    """
+
+    line: int
+    """Line of the comment that holds the statement's first token."""
+    kind: str
+    node: AstNode
+    text: str
+    """The comment's first line, as written."""
+
+
 @dataclass
 class ParsedSql:
     """A SQL file: its statements, or the syntax error that stopped pglast."""
@@ -63,6 +79,18 @@ class ParsedSql:
     error: SqlSyntaxError | None = None
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _raw: bytes | None = field(default=None, repr=False)
+    _commented: list[CommentedStatement] | None = field(default=None, repr=False)
+
+    def commented_statements(self) -> list[CommentedStatement]:
+        """Statements written inside comments (commented-out SQL), parsed; computed once.
+
+        Consecutive whole-line ``--`` comments are read together (a commented-out
+        statement often spans lines), then line by line when the block as a
+        whole is not SQL; a ``/* … */`` comment is read as one block.
+        """
+        if self._commented is None:
+            self._commented = _commented_statements(self.text)
+        return self._commented
 
     def line_for(self, byte_offset: int) -> int:
         """1-based line holding the byte at ``byte_offset`` (a pglast ``location``)."""
@@ -173,3 +201,65 @@ def _first_token(raw: bytes, start: int, end: int) -> int:
         else:
             return i
     return start
+
+
+def _commented_statements(text: str) -> list[CommentedStatement]:
+    if "--" not in text and "/*" not in text:
+        return []
+    try:
+        tokens = pg_parser.scan(text)
+    except pg_parser.ParseError:
+        return []
+    lines = text.splitlines()
+    blocks: list[list[tuple[int, str]]] = []
+    last_line = -2
+    for tok in tokens:
+        if tok.name not in ("SQL_COMMENT", "C_COMMENT"):
+            continue
+        line = text.count("\n", 0, tok.start) + 1
+        body = text[tok.start : tok.end + 1]
+        if tok.name == "C_COMMENT":
+            blocks.append([(line, body[2:-2] if body.endswith("*/") else body[2:])])
+            last_line = -2
+            continue
+        whole_line = line <= len(lines) and lines[line - 1].lstrip().startswith("--")
+        entry = (line, body.lstrip("-"))
+        if whole_line and line == last_line + 1 and blocks:
+            blocks[-1].append(entry)
+        else:
+            blocks.append([entry])
+        last_line = line if whole_line else -2
+    out: list[CommentedStatement] = []
+    for block in blocks:
+        found = _parse_block(block, lines)
+        if found is None and len(block) > 1:
+            for entry in block:
+                out.extend(_parse_block([entry], lines) or [])
+        else:
+            out.extend(found or [])
+    return out
+
+
+def _parse_block(block: list[tuple[int, str]], lines: list[str]) -> list[CommentedStatement] | None:
+    """The statements of one comment block, or None when it is not SQL."""
+    body = "\n".join(part for _, part in block)
+    if not any(c.isalpha() for c in body):
+        return None
+    try:
+        tree = _loads(pg_parser.parse_sql_json(body))
+    except pg_parser.ParseError:
+        return None
+    first = block[0][0]
+    out: list[CommentedStatement] = []
+    for item in tree.get("stmts", []):
+        stmt = item.get("stmt") or {}
+        if not stmt:
+            continue
+        kind, node = next(iter(stmt.items()))
+        raw = body.encode("utf-8")
+        offset = int(item.get("stmt_location", 0))
+        start = _first_token(raw, offset, offset + int(item.get("stmt_len", 0) or len(raw)))
+        line = first + raw[:start].count(b"\n")
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        out.append(CommentedStatement(line=line, kind=kind, node=node, text=shown))
+    return out

@@ -109,9 +109,9 @@ def test_git_range_and_its_diff_give_the_same_skip_reasons(
             "logo.png": b"\x89PNG\x00\x00",
             "package-lock.json": "{}\n",
         },
-        base={"old.md": "old\n", "gone.sql": "select 1;\n"},
+        base={"old.md": "old\n", "gone.txt": "bye\n"},
     )
-    git(repo, "rm", "-q", "gone.sql")
+    git(repo, "rm", "-q", "gone.txt")
     git(repo, "mv", "old.md", "renamed.md2")
     git(repo, "commit", "-qm", "more")
     (repo / ".github").mkdir()
@@ -126,7 +126,7 @@ def test_git_range_and_its_diff_give_the_same_skip_reasons(
     skipped = from_git["stats"]["skipped"]  # type: ignore[index]
     assert skipped == from_diff["stats"]["skipped"]  # type: ignore[index]
     assert skipped == {
-        "gone.sql": "deleted",
+        "gone.txt": "deleted",
         "logo.png": "binary",
         "package-lock.json": "lock file",
         "renamed.md2": "no content change",

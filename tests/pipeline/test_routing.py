@@ -95,7 +95,7 @@ def test_skip_reasons() -> None:
         changed("supabase/functions/_shared/database.types.ts"),
         changed("package-lock.json"),
         changed("web/app.min.js"),
-        changed("supabase/migrations/old.sql", None, FileStatus.DELETED),
+        changed("web/old.ts", None, FileStatus.DELETED),
         changed("logo.png", None, is_binary=True),
         changed("supabase/migrations/huge.sql", "x" * 2000 + "\n"),
     ]
@@ -104,7 +104,7 @@ def test_skip_reasons() -> None:
         "supabase/functions/_shared/database.types.ts": "generated types",
         "package-lock.json": "lock file",
         "web/app.min.js": "minified or source map",
-        "supabase/migrations/old.sql": "deleted",
+        "web/old.ts": "deleted",
         "logo.png": "binary",
         "supabase/migrations/huge.sql": "too large (2,001 bytes > 1,000)",
     }
@@ -208,3 +208,11 @@ def test_this_repositorys_own_config_is_valid() -> None:
         config.skip,
     )
     assert list(plan.skipped) == ["tests/rules/fixtures/RLS001/bad.sql"]
+
+
+def test_deleted_and_renamed_sql_still_reach_the_sql_specialists() -> None:
+    gone = changed("supabase/migrations/20240101000000_old.sql", None, FileStatus.DELETED)
+    plan = route([gone])
+    assert not plan.skipped
+    assert [f.path for f in plan.files_for("rls_security")] == [gone.path]
+    assert [f.path for f in plan.files_for("schema_performance")] == [gone.path]

@@ -25,7 +25,7 @@ def codes(outcome: RuleOutcome) -> list[str]:
     return [f.rule or "" for f in outcome.findings if f.severity.value != "info"]
 
 
-def test_syntax_error_is_one_low_finding_and_others_go_on() -> None:
+def test_syntax_error_is_one_high_finding_marks_incomplete_and_others_go_on() -> None:
     out = review(
         {},
         {
@@ -34,9 +34,16 @@ def test_syntax_error_is_one_low_finding_and_others_go_on() -> None:
         },
     )
     syntax = [f for f in out.findings if f.rule == "SQL001"]
-    assert len(syntax) == 1 and syntax[0].severity.value == "low" and syntax[0].line == 1
+    assert len(syntax) == 1 and syntax[0].severity.value == "high" and syntax[0].line == 1
     assert "syntax error" in syntax[0].message
+    assert out.incomplete and MIG in out.incomplete[0]
     assert "RLS001" in codes(out)
+
+
+def test_syntax_error_in_seed_data_is_medium() -> None:
+    out = review({}, {"supabase/seed.sql": "insert into t values (1,;\n"})
+    syntax = [f for f in out.findings if f.rule == "SQL001"]
+    assert [f.severity.value for f in syntax] == ["medium"]
 
 
 def test_suppression_comment_moves_finding_aside() -> None:
@@ -68,9 +75,11 @@ def test_rls_enabled_later_in_the_pr_is_fine() -> None:
     assert "RLS001" not in codes(review({}, {MIG: sql}))
 
 
-def test_revoked_api_grants_make_table_private() -> None:
+def test_revoked_api_grants_make_table_not_exposed_yet() -> None:
     sql = "create table public.t (id int);\nrevoke all on public.t from anon, authenticated;\n"
-    assert "RLS001" not in codes(review({}, {MIG: sql}))
+    found = [f for f in review({}, {MIG: sql}).findings if f.rule == "RLS001"]
+    assert [f.severity.value for f in found] == ["medium"]
+    assert "not exposed today" in found[0].message
 
 
 def test_policy_on_existing_table_uses_history() -> None:
@@ -215,3 +224,28 @@ def test_always_true_policy_for_all_is_one_finding_at_its_using_line() -> None:
     found = [f for f in out.findings if f.rule == "RLS005"]
     assert [(f.line, f.severity.value) for f in found] == [(5, "critical")]
     assert "WITH CHECK has the same problem" in found[0].message
+
+
+def _vault_reader(name: str, where: str) -> str:
+    return (
+        f"create function public.{name}(secret_name text) returns text\n"
+        "language sql security definer set search_path = '' as $$\n"
+        f"  select decrypted_secret from vault.decrypted_secrets where {where};\n$$;\n"
+    )
+
+
+def test_vault_reader_severity_follows_what_it_hands_out() -> None:
+    any_secret = review({}, {MIG: _vault_reader("read_secret", "name = secret_name")})
+    address = review({}, {MIG: _vault_reader("project_url", "name = 'project_url'")})
+    revoked = review(
+        {},
+        {
+            MIG: _vault_reader("read_secret", "name = secret_name")
+            + "revoke execute on function public.read_secret(text) from public, anon, "
+            "authenticated;\n"
+        },
+    )
+    assert [f.severity.value for f in any_secret.findings if f.rule == "RLS028"] == ["critical"]
+    assert [f.severity.value for f in address.findings if f.rule == "RLS028"] == ["medium"]
+    assert "PUBLIC" in next(f.message for f in any_secret.findings if f.rule == "RLS028")
+    assert not [f for f in revoked.findings if f.rule == "RLS028"]

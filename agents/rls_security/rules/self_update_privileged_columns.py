@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import (
+    column_updaters,
     policy_for_statement,
     policy_reaches_api,
     policy_table_line,
@@ -72,7 +73,7 @@ def unprotected_columns(cat: Catalog, table: Table, policy: Policy) -> list[str]
     for col in privileged_columns(table):
         if col in pinned or col in guarded:
             continue
-        holders = cat.column_grantees(table.qualname, col, "UPDATE")
+        holders = column_updaters(cat, table.qualname, col)
         if not holders & {"authenticated", "public"}:
             continue
         out.append(col)

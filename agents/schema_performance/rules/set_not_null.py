@@ -9,7 +9,6 @@ from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import changed_alters
-from agents.sql.analysis import migration_order
 from agents.sql.ast import column_names, format_qualname, qualname_of_rangevar
 from agents.sql.model import QualName
 from agents.sql.parse import Statement, walk
@@ -27,7 +26,7 @@ def _proven_by_pr(ctx: PerfContext, table: QualName, column: str, before: Statem
     """True when the PR, before ``before``, leaves a *valid* ``CHECK (column IS NOT NULL)``
     on ``table``: added without ``NOT VALID``, or added ``NOT VALID`` and then validated
     (in an earlier migration or earlier in this file)."""
-    order = migration_order([p.path for p in ctx.pr_files])
+    order = ctx.analysis.pr_migrations
     if ctx.path not in order:
         return False
     by_path = {p.path: p for p in ctx.pr_files}

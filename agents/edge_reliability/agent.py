@@ -16,21 +16,16 @@ import tree_sitter as ts
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.edge_reliability.context import EdgeContext
 from agents.edge_reliability.rules import RULES
-from agents.findings import Finding, SuppressedFinding
+from agents.findings import Finding
 from agents.rules import run_rule
 from agents.specialist import RuleOutcome
+from agents.suppression import sort_findings, suppressions_in, ts_statement_line
 from agents.ts.config import CONFIG_PATH
 from agents.ts.context import is_ts_path, read_head, ts_context_for
 from agents.ts.model import FUNCTION_TYPES
 from agents.ts.parse import ParsedTs, statement_of
 
 FUNCTIONS_DIR = "supabase/functions/"
-LOCAL_RULES = frozenset(
-    {"EDGE004", "EDGE005", "EDGE011", "EDGE013", "EDGE014", "EDGE015", "EDGE016"}
-)
-"""Rules that judge one expression on its own, so they can run on a partial file (diff only)."""
-WHOLE_FUNCTION_RULES = frozenset({"EDGE001", "EDGE002", "EDGE008", "EDGE009", "EDGE003"})
-"""Rules whose finding can be caused by a change elsewhere in the same function."""
 IMPORT_MAP_NAMES = ("deno.json", "deno.jsonc", "import_map.json", "import-map.json")
 
 
@@ -76,21 +71,22 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
                 f"{ctx.path}: only the diff is known, so checks that need the whole function "
                 "(CORS preflight, authentication, error handling) were skipped"
             )
+        parsed = ctx.ts.parsed if ctx.ts is not None else None
+        suppressions = suppressions_in(ctx.path, ctx.text if parsed is None else parsed.source)
+        statement_line = None if parsed is None else ts_statement_line(parsed)
         for rule in rules:
-            if partial and rule.code not in LOCAL_RULES:
+            if partial and not rule.runs_on_partial_files:
                 continue
-            for finding in run_rule(rule, ctx, ctx.path, outcome.notes):
-                if not _in_changed_code(ctx, finding):
-                    continue
-                reason = _suppression(ctx, finding)
-                if reason is None:
-                    outcome.findings.append(finding)
-                else:
-                    outcome.suppressed.append(SuppressedFinding(finding=finding, reason=reason))
+            found = [
+                finding
+                for finding in run_rule(rule, ctx, ctx.path, outcome.notes)
+                if _in_changed_code(ctx, finding, rule.whole_function)
+            ]
+            sort_findings(found, suppressions, outcome, statement_line)
     return outcome
 
 
-def _in_changed_code(ctx: EdgeContext, finding: Finding) -> bool:
+def _in_changed_code(ctx: EdgeContext, finding: Finding, whole_function: bool) -> bool:
     """Whether a finding in a modified function file concerns code this PR changed.
 
     Added files are new code throughout.  In a modified file, a finding is kept
@@ -109,7 +105,7 @@ def _in_changed_code(ctx: EdgeContext, finding: Finding) -> bool:
     stmt = statement_of(node)
     if _touched(file, stmt.start_point[0] + 1, stmt.end_point[0] + 1):
         return True
-    if finding.rule not in WHOLE_FUNCTION_RULES:
+    if not whole_function:
         return False
     outer = _outermost_function(node) or (ctx.ts.model.handler)
     return outer is not None and _touched(file, outer.start_point[0] + 1, outer.end_point[0] + 1)
@@ -136,26 +132,6 @@ def _outermost_function(node: ts.Node) -> ts.Node | None:
     return found
 
 
-def _suppression(ctx: EdgeContext, finding: Finding) -> str | None:
-    """The reason of an ``architect-review: ignore CODE`` comment covering ``finding``."""
-    if finding.rule is None or finding.line is None:
-        return None
-    if ctx.ts is not None and finding.path == ctx.path:
-        parsed = ctx.ts.parsed
-        stmt_line = _statement_line(parsed, finding.line)
-        return parsed.suppression_for(finding.rule, finding.line, stmt_line)
-    if ctx.text is not None and finding.path == ctx.path:
-        return _hash_comment_suppression(ctx.text, finding.rule, finding.line)
-    return None
-
-
-def _statement_line(parsed: ParsedTs, line: int) -> int | None:
-    node = _node_at_line(parsed, line)
-    if node is None:
-        return None
-    return statement_of(node).start_point[0] + 1
-
-
 def _node_at_line(parsed: ParsedTs, line: int) -> ts.Node | None:
     """The smallest named node at the first non-blank column of ``line``."""
     lines = parsed.source.split(b"\n")
@@ -164,19 +140,3 @@ def _node_at_line(parsed: ParsedTs, line: int) -> ts.Node | None:
     text = lines[line - 1]
     column = len(text) - len(text.lstrip())
     return parsed.root.named_descendant_for_point_range((line - 1, column), (line - 1, column))
-
-
-def _hash_comment_suppression(text: str, code: str, line: int) -> str | None:
-    """``# architect-review: ignore CODE reason`` on the line or the comment lines above it."""
-    lines = text.splitlines()
-    index = line - 1
-    candidates = [index]
-    above = index - 1
-    while above >= 0 and lines[above].lstrip().startswith("#"):
-        candidates.append(above)
-        above -= 1
-    marker = f"architect-review: ignore {code}"
-    for i in candidates:
-        if 0 <= i < len(lines) and marker in lines[i]:
-            return lines[i].split(marker, 1)[1].strip() or "no reason given"
-    return None

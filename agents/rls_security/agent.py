@@ -27,7 +27,7 @@ from agents.sql.analysis import SqlAnalyses, analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext, deleted_migration_context
 from agents.sql.parse import ParsedSql
-from agents.sql.suppress import sort_suppressed
+from agents.suppression import sort_findings, statement_lines, suppressions_in
 
 
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
@@ -144,15 +144,18 @@ def _config_context(
 
 
 def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
+    suppressions = suppressions_in(ctx.path, ctx.parsed.text)
+    statement_line = statement_lines((s.line, s.end_line) for s in ctx.parsed.statements)
     history_only = ctx.file.status == FileStatus.DELETED or not ctx.path.endswith(".sql")
     for rule_cls in (SecurityStateRegressed,) if history_only else RULES:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        sort_suppressed(found, ctx.parsed, outcome)
+        sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:
     if file.head_text is None:
         return
     rule = SecretLiteral()
-    for secret in find_secrets(file.head_text, file.added_lines):
-        outcome.findings.append(rule.secret_finding(file.path, secret))
+    secrets = find_secrets(file.head_text, file.added_lines)
+    found = [rule.secret_finding(file.path, secret) for secret in secrets]
+    sort_findings(found, suppressions_in(file.path, file.head_text), outcome)

@@ -6,16 +6,13 @@ the hot path, so statements are kept as plain JSON AST dicts.  libpg_query
 reports *byte* offsets into the UTF-8 text; :class:`ParsedSql` converts them to
 1-based lines so a finding points at the offending clause.
 
-Suppression comments (``-- architect-review: ignore RLS001 reason``) are read
-from pglast's own comment scanner, on the statement's first line or the lines
-just above it.
+Suppression comments are read by :mod:`agents.suppression`, not here.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,21 +27,6 @@ except ImportError:  # pragma: no cover - the stdlib is always there
     _loads = json.loads
 
 AstNode = dict[str, Any]
-
-_SUPPRESS = re.compile(
-    r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)"
-)
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """An ``architect-review: ignore CODE reason`` comment."""
-
-    codes: frozenset[str]
-    reason: str
-    line: int
-    """Line of the comment itself."""
-
 
 @dataclass(frozen=True)
 class SqlSyntaxError:
@@ -95,7 +77,6 @@ class ParsedSql:
     text: str
     statements: list[Statement] = field(default_factory=list)
     error: SqlSyntaxError | None = None
-    suppressions: list[Suppression] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _raw: bytes | None = field(default=None, repr=False)
     _commented: list[CommentedStatement] | None = field(default=None, repr=False)
@@ -124,18 +105,6 @@ class ParsedSql:
         if self._raw is None:
             self._raw = self.text.encode("utf-8")
         return self._raw[stmt.start : stmt.end].decode("utf-8", errors="replace")
-
-    def suppression_for(
-        self, code: str, stmt_line: int, finding_line: int | None
-    ) -> Suppression | None:
-        """The suppression naming ``code`` on the finding's line, the statement's first
-        line, or in the comment block directly above the statement."""
-        for s in self.suppressions:
-            if code not in s.codes:
-                continue
-            if s.line in (stmt_line, finding_line) or stmt_line - 3 <= s.line < stmt_line:
-                return s
-        return None
 
 
 def first_location(node: Any) -> int | None:
@@ -185,7 +154,6 @@ def parse_sql(path: str, text: str) -> ParsedSql:
         starts.append(pos + 1)
         pos = raw.find(b"\n", pos + 1)
     parsed = ParsedSql(path=path, text=text, _line_starts=starts)
-    parsed.suppressions = _suppressions(text, parsed)
     try:
         tree = _loads(pg_parser.parse_sql_json(text))
     except pg_parser.ParseError as exc:
@@ -233,31 +201,6 @@ def _first_token(raw: bytes, start: int, end: int) -> int:
         else:
             return i
     return start
-
-
-def _suppressions(text: str, parsed: ParsedSql) -> list[Suppression]:
-    """Suppression comments, found with pglast's scanner (so strings are never mistaken
-    for comments)."""
-    out: list[Suppression] = []
-    if "architect-review" not in text:
-        return out
-    try:
-        tokens = pg_parser.scan(text)
-    except pg_parser.ParseError:
-        return out
-    for tok in tokens:
-        if tok.name not in ("SQL_COMMENT", "C_COMMENT"):
-            continue
-        # the scanner reports character offsets, end inclusive
-        body = text[tok.start : tok.end + 1]
-        m = _SUPPRESS.search(body)
-        if m:
-            codes = frozenset(c.strip() for c in m.group(1).split(","))
-            reason = m.group(2).strip().rstrip("*/").strip()
-            out.append(
-                Suppression(codes=codes, reason=reason, line=text.count("\n", 0, tok.start) + 1)
-            )
-    return out
 
 
 def _commented_statements(text: str) -> list[CommentedStatement]:

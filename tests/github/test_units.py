@@ -11,10 +11,10 @@ from agents.findings import Finding, Severity
 from pipeline.github.command import is_command, parse_command
 from pipeline.github.events import resolve_trigger
 from pipeline.github.publish import COMMENT_LIMIT, fit_comment
-from pipeline.github.pull import added_file_text, changed_lines, patch_is_complete
 from pipeline.github.settings import build_settings
 from pipeline.github.workflow import annotation, escape_data, escape_property, write_outputs
 from pipeline.render.markdown import STICKY_MARKER
+from pipeline.sources.github_pull import added_file_text, changed_lines, patch_is_complete
 from tests.github.conftest import event
 
 

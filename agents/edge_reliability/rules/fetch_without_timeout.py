@@ -48,6 +48,7 @@ class FetchWithoutTimeout(EdgeRule):
     """
 
     code = "EDGE004"
+    runs_on_partial_files = True
     name = "fetch-without-timeout"
     severity = Severity.MEDIUM
     severity_reason = "A hung upstream holds the function until the platform kills it."

@@ -56,6 +56,7 @@ class FloatingPromise(EdgeRule):
     """
 
     code = "EDGE005"
+    runs_on_partial_files = True
     name = "floating-promise"
     severity = Severity.MEDIUM
     severity_reason = "The write silently never happens or is lost on shutdown."

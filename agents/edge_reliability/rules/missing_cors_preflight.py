@@ -49,6 +49,7 @@ class MissingCorsPreflight(EdgeRule):
     """
 
     code = "EDGE001"
+    whole_function = True
     name = "missing-cors-preflight"
     severity = Severity.MEDIUM
     severity_reason = "Every browser call fails, but no data is exposed."

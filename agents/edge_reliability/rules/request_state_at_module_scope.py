@@ -53,6 +53,7 @@ class RequestStateAtModuleScope(EdgeRule):
     """
 
     code = "EDGE003"
+    whole_function = True
     name = "request-state-at-module-scope"
     severity = Severity.HIGH
     severity_reason = "One caller's identity can be used for another concurrent caller's request."

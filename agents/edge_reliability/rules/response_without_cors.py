@@ -40,6 +40,7 @@ class ResponseWithoutCors(EdgeRule):
     """
 
     code = "EDGE002"
+    whole_function = True
     name = "response-without-cors-headers"
     severity = Severity.MEDIUM
     severity_reason = "The browser turns that answer into an opaque network error."

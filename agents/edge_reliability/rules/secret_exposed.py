@@ -60,6 +60,7 @@ class SecretExposed(EdgeRule):
     """
 
     code = "EDGE011"
+    runs_on_partial_files = True
     name = "secret-exposed"
     severity = Severity.CRITICAL
     severity_reason = "A leaked service-role key gives full access to all data."

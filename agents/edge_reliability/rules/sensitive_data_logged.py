@@ -73,6 +73,7 @@ class SensitiveDataLogged(EdgeRule):
     """
 
     code = "EDGE013"
+    runs_on_partial_files = True
     name = "sensitive-data-logged"
     severity = Severity.LOW
     severity_reason = "Personal data in logs is a privacy problem; credentials there are worse."

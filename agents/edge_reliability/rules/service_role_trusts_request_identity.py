@@ -67,6 +67,7 @@ class ServiceRoleTrustsRequestIdentity(EdgeRule):
     """
 
     code = "EDGE009"
+    whole_function = True
     name = "service-role-trusts-request-identity"
     severity = Severity.CRITICAL
     severity_reason = "Any caller can read or write any other user's rows with RLS bypassed."

@@ -49,6 +49,7 @@ class UnhandledException(EdgeRule):
     """
 
     code = "EDGE008"
+    whole_function = True
     name = "unhandled-exception"
     severity = Severity.MEDIUM
     severity_reason = "Bad input or a failed upstream becomes an opaque 500 the client cannot read."

@@ -52,6 +52,7 @@ class UnvalidatedInputInFilterOrUrl(EdgeRule):
     """
 
     code = "EDGE016"
+    runs_on_partial_files = True
     name = "unvalidated-input-in-filter-or-url"
     severity = Severity.MEDIUM
     severity_reason = "The caller can widen a query or aim the function at internal hosts."

@@ -41,6 +41,7 @@ class UserMetadataAuthorization(EdgeRule):
     """
 
     code = "EDGE015"
+    runs_on_partial_files = True
     name = "user-metadata-authorization"
     severity = Severity.HIGH
     severity_reason = "Any user can grant themselves the role the check relies on."

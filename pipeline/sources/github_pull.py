@@ -1,5 +1,7 @@
 """The pull request and its changed files, through the API.
 
+:func:`pull_workspace` is what ``architect-review github`` reviews.
+
 ``GET /pulls/{n}`` gives the head and base commits; ``GET /pulls/{n}/files``
 (100 per page, following GitHub's ``Link`` headers) gives each file's status
 and ``patch``.  That patch is hunks only and GitHub leaves it out (or cuts it)
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,10 +23,12 @@ from github.File import File
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from agents.changes import ChangedFile, FileStatus, Hunk, Tree
-from pipeline.diff import parse_file_patch
+from agents.changes import ChangedFile, FileStatus, Hunk, Tree, Workspace
 from pipeline.github.client import GitHubApi
-from pipeline.github.trees import PatchedHead
+from pipeline.sources.diff import parse_file_patch
+from pipeline.sources.github_trees import PatchedHead
+
+log = logging.getLogger("architect_review.github")
 
 PATCH_MISSING_NOTE = (
     "GitHub sent no patch (too large); changed lines were computed from the file at head"
@@ -213,3 +218,23 @@ def _with_lines_from_content(changed: ChangedFile, base: Tree) -> ChangedFile:
         added_lines=added,
         notes=(*notes, PATCH_MISSING_NOTE),
     )
+
+
+def pull_workspace(
+    api: GitHubApi,
+    pr: PullRequest,
+    info: PullInfo,
+    base: Tree,
+    head: Tree,
+    wanted: Callable[[str], bool],
+) -> Workspace:
+    """The PR's changed files between ``base`` and ``head`` (only ``wanted`` heads are read)."""
+    files = to_changed_files(list_files(api, pr), head, base, wanted)
+    if info.changed_files > len(files):
+        log.warning(
+            "architect-review: GitHub lists %d of the PR's %d files (its API stops at 3000); "
+            "the rest are not reviewed",
+            len(files),
+            info.changed_files,
+        )
+    return Workspace(files=files, base=base, head=head, has_repo=True)

@@ -1,5 +1,8 @@
 """Trees of the PR's base and head read through the GitHub API, lazily.
 
+:func:`base_tree` prefers the workflow's local checkout of the base commit,
+which costs no API call, and falls back to :class:`ApiTree`.
+
 :class:`ApiTree` implements :class:`agents.changes.Tree` over
 ``GET /git/trees/{sha}?recursive=1`` (one call, on the first listing) and
 ``GET /contents/{path}?ref={sha}`` (one call per file actually read, cached), so a
@@ -22,10 +25,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from github.Repository import Repository
 
 from agents.changes import Tree
+from agents.errors import InputError
 from pipeline.github.client import GitHubApi, NotFound
 
 log = logging.getLogger("architect_review.github")
@@ -130,7 +135,7 @@ class PatchedHead:
 
     ``known`` holds files whose full text the patch already gave (no call);
     ``wanted`` says which other paths are worth a call (files some reviewer
-    reads); everything else answers None, and ``pipeline.diff`` then falls
+    reads); everything else answers None, and ``pipeline.sources.diff`` then falls
     back to what the hunks show.
     """
 
@@ -147,3 +152,25 @@ class PatchedHead:
         if not self.wanted(path):
             return None
         return self.tree.read_text(path)
+
+
+def base_tree(api: GitHubApi, repo: Repository, checkout: Path | None, base_sha: str) -> Tree:
+    """The base tree from the local checkout when it holds the base commit, else the API.
+
+    The checkout (``GITHUB_WORKSPACE``) is of the base side, never PR code.
+    """
+    if checkout is not None and (checkout / ".git").exists():
+        from pipeline.sources.git import GitTree, resolve_ref
+
+        try:
+            resolve_ref(checkout, base_sha)
+        except InputError:
+            log.info(
+                "architect-review: the checkout does not hold base %s; reading the base "
+                "through the API",
+                base_sha[:12],
+            )
+        else:
+            log.info("architect-review: base tree from the local checkout")
+            return GitTree(checkout, base_sha)
+    return ApiTree(api, repo, base_sha, label="base")

@@ -1,9 +1,11 @@
 """Unified diff → typed :class:`~agents.changes.ChangedFile` objects.
 
-Two entry points:
+Three entry points:
 
-* :func:`parse_diff` for a whole ``git diff`` / ``.diff`` file (the CLI, the
-  local git range);
+* :func:`workspace_from_diff` for ``architect-review review --diff FILE``: a
+  diff file alone, no repository;
+* :func:`parse_diff` for a whole ``git diff`` / ``.diff`` text (the diff file,
+  the local git range);
 * :func:`parse_file_patch` for GitHub's per-file ``patch`` field, which holds
   only hunks (no ``diff --git`` / ``---`` / ``+++`` header), so headers are
   prepended before unidiff sees it.
@@ -18,11 +20,13 @@ they are in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
-from agents.changes import ChangedFile, FileStatus, Hunk, Tree
+from agents.changes import ChangedFile, DictTree, FileStatus, Hunk, Tree, Workspace
 from agents.errors import InputError
 
 NON_UTF8_NOTE = "not valid UTF-8: undecodable bytes were replaced with U+FFFD"
@@ -41,6 +45,35 @@ def _decode(text: str | bytes) -> tuple[str, bool]:
         return text.decode("utf-8"), False
     except UnicodeDecodeError:
         return text.decode("utf-8", errors="replace"), True
+
+
+def read_diff(source: str, stdin: BinaryIO) -> bytes:
+    """The bytes of the diff file ``source`` (``-``: ``stdin``); InputError when unreadable."""
+    if source == "-":
+        return stdin.read()
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"diff file not found: {source}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read diff {source}: {exc.strerror or exc}") from exc
+
+
+def workspace_from_diff(data: str | bytes) -> Workspace:
+    """The change a diff file describes, without a repository.
+
+    The head tree is what the hunks show (see :func:`reconstruct_head`); there
+    is no base tree, so history-dependent rules see an empty past.
+    """
+    files = parse_diff(data)
+    head = DictTree(
+        {
+            f.path: f.head_text
+            for f in files
+            if f.head_text is not None and f.status is not FileStatus.DELETED
+        }
+    )
+    return Workspace(files=files, head=head, has_repo=False)
 
 
 def parse_diff(text: str | bytes, *, head: Tree | None = None) -> list[ChangedFile]:
@@ -115,6 +148,7 @@ def parse_file_patch(
         head_text=parsed.head_text,
         head_complete=parsed.head_complete,
         notes=parsed.notes,
+        metadata_only=parsed.metadata_only,
     )
 
 
@@ -218,6 +252,17 @@ def reconstruct_head(hunks: Iterable[Hunk]) -> str:
     return "\n".join(lines.get(n, "") for n in range(1, last + 1)) + "\n"
 
 
+@runtime_checkable
+class ExplainsUnreadable(Protocol):
+    """A tree that can say why it could not give a file (``GitTree``)."""
+
+    def unreadable_reason(self, path: str) -> str | None: ...
+
+
+def _unreadable_reason(head: Tree, path: str) -> str | None:
+    return head.unreadable_reason(path) if isinstance(head, ExplainsUnreadable) else None
+
+
 def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> ChangedFile:
     status = _status(pf)
     named = pf.target_file if status is not FileStatus.DELETED else pf.source_file
@@ -229,16 +274,20 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
     added_lines = frozenset(n for h in hunks for n, _ in h.added)
     notes: list[str] = []
     info = "".join(pf.patch_info or [])
+    metadata_only = False
     if not hunks and not pf.is_binary_file:
         if "old mode" in info and "new mode" in info:
             notes.append(MODE_ONLY_NOTE)
+            metadata_only = True
         elif status is FileStatus.RENAMED:
             notes.append(RENAME_ONLY_NOTE)
+            metadata_only = True
     if replaced and any("\ufffd" in v for h in hunks for _, v in (*h.added, *h.context)):
         notes.append(NON_UTF8_NOTE)
 
     head_text: str | None = None
     head_complete = False
+    unreadable: str | None = None
     if status is not FileStatus.DELETED and not pf.is_binary_file:
         if head is not None:
             # The real tree is authoritative: a file it cannot give (binary to
@@ -247,6 +296,7 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
             head_complete = head_text is not None
             if head_text is None:
                 notes.append(UNREADABLE_NOTE)
+                unreadable = _unreadable_reason(head, path)
         elif hunks:
             head_text = reconstruct_head(hunks)
             # An added file shown in one hunk from line 1 is the whole file.
@@ -263,4 +313,6 @@ def _changed_file(pf: PatchedFile, *, head: Tree | None, replaced: bool) -> Chan
         head_text=head_text,
         head_complete=head_complete,
         notes=tuple(notes),
+        metadata_only=metadata_only,
+        unreadable=unreadable,
     )

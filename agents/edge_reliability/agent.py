@@ -14,15 +14,15 @@ from collections.abc import Sequence
 import tree_sitter as ts
 
 from agents.changes import ChangedFile, FileStatus, Workspace
+from agents.edge_reliability.config import CONFIG_PATH
 from agents.edge_reliability.context import EdgeContext
 from agents.edge_reliability.rules import RULES
 from agents.findings import Finding, SuppressedFinding
 from agents.rules import run_rule
 from agents.specialist import RuleOutcome
-from agents.ts.config import CONFIG_PATH
 from agents.ts.context import is_ts_path, read_head, ts_context_for
-from agents.ts.model import FUNCTION_TYPES
 from agents.ts.parse import ParsedTs, statement_of
+from agents.ts.syntax import FUNCTION_TYPES
 
 FUNCTIONS_DIR = "supabase/functions/"
 LOCAL_RULES = frozenset(

@@ -13,13 +13,10 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.changes import Workspace
+from agents.edge_reliability.model.cors import references_cors
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.http import echoes_first_argument, responses
 from agents.ts.context import TsRuleContext
-from agents.ts.model import (
-    FUNCTION_TYPES,
-    EdgeFunctionModel,
-    echoes_first_argument,
-    is_async_function,
-)
 from agents.ts.parse import (
     arguments,
     chain_methods,
@@ -27,6 +24,7 @@ from agents.ts.parse import (
     string_value,
     unwrap,
 )
+from agents.ts.syntax import FUNCTION_TYPES, is_async_function
 
 FRONTEND_SUFFIXES = (".astro", ".tsx", ".jsx", ".vue", ".svelte", ".html", ".ts", ".js", ".mjs")
 MAX_FRONTEND_FILES = 400
@@ -109,7 +107,7 @@ def browser_called(ctx: TsRuleContext) -> bool:
 
     if is_webhook(model):
         return invoked()
-    if model.references_cors():
+    if references_cors(model):
         return True
     uses_caller_jwt = any(c.forwards_caller_auth for c in model.clients) or any(
         model.name_of(c).endswith("auth.getUser") for c in model.calls()
@@ -214,7 +212,7 @@ def response_bodies(model: EdgeFunctionModel) -> Iterator[tuple[ts.Node, ts.Node
     """
     builders = response_builders(model)
     helper_nodes = [model.local_functions[b] for b in builders if b in model.local_functions]
-    for site in model.responses():
+    for site in responses(model):
         inside_helper = any(
             h.start_byte <= site.node.start_byte and site.node.end_byte <= h.end_byte
             for h in helper_nodes
@@ -282,11 +280,3 @@ def local_async_call(model: EdgeFunctionModel, expr: ts.Node) -> bool:
     fn = model.local_functions.get(name)
     return fn is not None and is_async_function(fn)
 
-
-def enclosing_function(node: ts.Node) -> ts.Node | None:
-    current = node.parent
-    while current is not None:
-        if current.type in FUNCTION_TYPES:
-            return current
-        current = current.parent
-    return None

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from agents.edge_reliability.analysis import browser_called
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.cors import handles_options, references_cors
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import line_of
@@ -55,13 +56,13 @@ class MissingCorsPreflight(EdgeRule):
 
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
         model = ctx.model
-        if model.entry is None or (model.handles_options() and model.references_cors()):
+        if model.entry is None or (handles_options(model) and references_cors(model)):
             return
         if not browser_called(ctx):
             return
         what = (
             "none of its responses, the OPTIONS preflight included, carries CORS headers"
-            if model.handles_options()
+            if handles_options(model)
             else "never answers the OPTIONS preflight with CORS headers"
         )
         yield self.finding(

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.auth import authenticates_caller
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.taint import taint_of
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel
 from agents.ts.parse import (
     arguments,
     chain_calls,
@@ -74,7 +76,7 @@ class ServiceRoleTrustsRequestIdentity(EdgeRule):
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
         model = ctx.model
         services = {c.name for c in model.service_clients() if c.name}
-        if not services or model.handler is None or model.authenticates_caller():
+        if not services or model.handler is None or authenticates_caller(model):
             return
         reported: set[int] = set()
         for call in model.calls(model.handler):
@@ -111,7 +113,7 @@ _DB_WEBHOOK = re.compile(r"(^|\.)(old_)?record(\.|\?\.|$)")
 
 def _request_identity(model: EdgeFunctionModel, value: ts.Node | None) -> bool:
     """Tainted, and not a database-webhook ``record`` (row data, not the caller's identity)."""
-    if value is None or model.taint_of(value) is None:
+    if value is None or taint_of(model, value) is None:
         return False
     return not _DB_WEBHOOK.search(node_text(value).replace(" ", ""))
 

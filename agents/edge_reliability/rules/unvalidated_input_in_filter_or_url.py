@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.taint import taint_of
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel
 from agents.ts.parse import arguments, chain_root, line_of, node_text, unwrap
 
 _FILTER_METHODS = frozenset({"or", "filter", "not"})
@@ -105,7 +106,7 @@ def _unchecked_substitution(model: EdgeFunctionModel, raw: ts.Node) -> ts.Node |
         if sub.type != "template_substitution" or not sub.named_children:
             continue
         expr = sub.named_children[0]
-        if model.taint_of(expr) is not None and not _checked_before(model, expr):
+        if taint_of(model, expr) is not None and not _checked_before(model, expr):
             return expr
     return None
 
@@ -122,7 +123,7 @@ def _caller_chosen_url(model: EdgeFunctionModel, raw: ts.Node) -> ts.Node | None
         return None
     if arg.type not in ("identifier", "member_expression"):
         return None
-    if model.taint_of(arg) is None or _checked_before(model, arg):
+    if taint_of(model, arg) is None or _checked_before(model, arg):
         return None
     return arg
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agents.edge_reliability.analysis import supabase_call_kind
+from agents.edge_reliability.config import CONFIG_PATH, function_settings
 from agents.edge_reliability.context import EdgeContext, EdgeRule
+from agents.edge_reliability.model.auth import authenticates_caller
+from agents.edge_reliability.model.build import build_model
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity
-from agents.ts.config import CONFIG_PATH, function_settings
 from agents.ts.context import read_head
-from agents.ts.model import EdgeFunctionModel, build_model
 from agents.ts.parse import parse_ts
 
 ENTRY_FILES = ("index.ts", "index.tsx", "index.js", "index.mjs")
@@ -74,7 +76,7 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
                 if text is None:
                     continue
                 model = build_model(parse_ts(path, text), lambda p: read_head(ctx.workspace, p))
-                if model.authenticates_caller():
+                if authenticates_caller(model):
                     break
                 writes = any(
                     supabase_call_kind(model, c) in ("write", "storage-write", "rpc")

@@ -8,11 +8,12 @@ from typing import ClassVar
 
 import tree_sitter as ts
 
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity, Specialist
 from agents.rules import Rule
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel
 from agents.ts.parse import arguments, chain_methods, chain_root, line_of, node_text, unwrap
+from agents.ts.syntax import FUNCTION_TYPES
 
 _LOOPS = ("for_in_statement", "for_statement", "while_statement", "do_statement")
 _ITERATING = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "some", "every"})

@@ -279,4 +279,3 @@ def local_async_call(model: EdgeFunctionModel, expr: ts.Node) -> bool:
         return True
     fn = model.local_functions.get(name)
     return fn is not None and is_async_function(fn)
-

@@ -222,7 +222,7 @@ Deno.serve(async (req) => {
   }
 });
 """
-    assert _inline(source) == [("EDGE016", 4)]
+    assert _inline(source) == [("EDGE018", 4)]
     checked = source.replace(
         "    const res",
         '    if (!String(url).startsWith("https://api.example.com/")) {\n'

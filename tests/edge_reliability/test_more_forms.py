@@ -62,8 +62,22 @@ def test_id_key_holding_a_request_user_id() -> None:
     assert ("EDGE009", 6, Severity.CRITICAL) in _findings(middle)
 
 
-def test_id_of_an_ordinary_row_from_the_body_is_not_identity() -> None:
+def test_any_row_id_from_the_body_selects_rows_of_a_service_role_write() -> None:
+    """Issue 13: not only user ids - any row selector the caller picks is an IDOR."""
     middle = (
+        '  const { error } = await admin.from("posts").update({ views: 1 })\n'
+        "    .match({ id: body.postId });\n"
+        '  if (error) return new Response("failed", { status: 500 });\n'
+    )
+    assert ("EDGE009", 7, Severity.CRITICAL) in _findings(middle)
+
+
+def test_row_id_from_the_body_after_a_staff_check_is_authorised() -> None:
+    middle = (
+        '  const { data: { user } } = await admin.auth.getUser(req.headers.get("x-token")!);\n'
+        '  if (!user || user.app_metadata.role !== "staff") {\n'
+        '    return new Response("forbidden", { status: 403 });\n'
+        "  }\n"
         '  const { error } = await admin.from("posts").update({ views: 1 })\n'
         "    .match({ id: body.postId });\n"
         '  if (error) return new Response("failed", { status: 500 });\n'

@@ -62,6 +62,8 @@ class EdgeFunctionModel:
     """Local names of ``async`` functions imported from relative modules (``_shared``)."""
     imported_response_builders: set[str] = field(default_factory=set)
     """Local names of functions imported from relative modules that build a Response."""
+    flow: object | None = field(default=None, repr=False)
+    """Data-flow facts, computed on first use (``agents.edge_reliability.flow.facts``)."""
     _call_names: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property

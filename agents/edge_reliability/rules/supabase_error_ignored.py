@@ -177,7 +177,6 @@ def _is_write(model: EdgeFunctionModel, decl: ts.Node) -> bool:
     return value is not None and supabase_call_kind(model, value) in ("write", "storage-write")
 
 
-
 def _condition_tests(check: ts.Node, name: str) -> bool:
     cond = check.child_by_field_name("condition")
     if cond is None:

@@ -63,6 +63,19 @@ def selector_name(name: str) -> bool:
     )
 
 
+_OWNER = re.compile(
+    r"^(p_|target_|for_|_)?(user|owner|account|customer|member|profile|author|created_by|uid)"
+    r"(_?id)?$",
+    re.I,
+)
+
+
+def owner_name(name: str) -> bool:
+    """Whether a column names the row's owner (``user_id``, ``ownerId``, ``author_id``)."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return bool(_OWNER.match(snake)) and (snake.endswith("id") or snake == "uid")
+
+
 def function_settings_for(ctx: TsRuleContext) -> FunctionSettings | None:
     """This function's settings in its project's ``config.toml`` (None when absent)."""
     name = ctx.model.name

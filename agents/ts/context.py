@@ -57,7 +57,9 @@ def ts_context_for(file: ChangedFile, workspace: Workspace) -> TsRuleContext | N
 
     def build() -> TsRuleContext:
         parsed = parse_ts(file.path, source)
-        model = build_model(parsed, lambda p: read_head(workspace, p))
+        project = workspace.project_for(file.path)
+        name = project.function_name(file.path) if project is not None else None
+        model = build_model(parsed, lambda p: read_head(workspace, p), name)
         return TsRuleContext(file=file, workspace=workspace, parsed=parsed, model=model)
 
     return workspace.cached(f"ts-context:{file.path}", build)

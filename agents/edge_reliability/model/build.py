@@ -13,14 +13,17 @@ from agents.ts.syntax import FUNCTION_TYPES, declarations
 
 
 def build_model(
-    parsed: ParsedTs, read_shared: Callable[[str], str | None] | None = None
+    parsed: ParsedTs,
+    read_shared: Callable[[str], str | None] | None = None,
+    name: str | None = None,
 ) -> EdgeFunctionModel:
-    """The model of one parsed file; ``read_shared`` reads imported files from the head tree."""
-    parts = parsed.path.split("/")
-    name = None
-    if len(parts) >= 4 and parts[0] == "supabase" and parts[1] == "functions":
-        name = None if parts[2].startswith("_") else parts[2]
-    model = EdgeFunctionModel(parsed=parsed, name=name)
+    """The model of one parsed file; ``read_shared`` reads imported files from the head tree.
+
+    ``name`` is the function's name as its project knows it
+    (:meth:`agents.projects.SupabaseProject.function_name`); without it, the
+    default layout ``…/supabase/functions/<name>/…`` is assumed.
+    """
+    model = EdgeFunctionModel(parsed=parsed, name=name or default_function_name(parsed.path))
     declared = declarations(parsed)
     model.values = declared.values
     model.local_functions = declared.functions
@@ -30,6 +33,16 @@ def build_model(
     collect_indirect_clients(model, _build_imported)
     collect_taint(model)
     return model
+
+
+def default_function_name(path: str) -> str | None:
+    """``<name>`` of ``[prefix/]supabase/functions/<name>/…``; None for ``_shared`` code."""
+    parts = path.split("/")
+    for i in range(len(parts) - 3, -1, -1):
+        if parts[i] == "supabase" and parts[i + 1] == "functions":
+            name = parts[i + 2]
+            return None if name.startswith(("_", ".")) else name
+    return None
 
 
 def _build_imported(parsed: ParsedTs) -> EdgeFunctionModel:

@@ -16,11 +16,12 @@ class MissingCorsPreflight(EdgeRule):
     """Flag a browser-called Edge Function that never answers ``OPTIONS``.
 
     ## What it does
-    Reports the ``Deno.serve(`` line of a function that is called from the
-    browser (invoked by front-end code, sends CORS headers somewhere, or
-    authenticates the caller's JWT in a repository with a web front end) when
-    no code path answers the ``OPTIONS`` preflight, or when it does but no
-    response at all carries CORS headers. Webhooks are exempt.
+    Reports the ``Deno.serve(`` line of a function with evidence that a
+    browser calls it (application code in the repository invokes it by name,
+    or it already sends CORS headers somewhere) when no code path answers the
+    ``OPTIONS`` preflight, or when it does but no response at all carries
+    CORS headers.  Without such evidence it stays silent: functions called by
+    ``pg_net`` triggers, cron, webhooks, devices or other servers need no CORS.
 
     ## Why is this bad?
     ``supabase.functions.invoke`` sends ``authorization``/``apikey`` headers,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter as ts
 
-from agents.edge_reliability.access import selector_name, unsigned_webhook_write
+from agents.edge_reliability.access import owner_name, selector_name, unsigned_webhook_write
 from agents.edge_reliability.context import EdgeRule
 from agents.edge_reliability.flow.facts import FlowFacts, Query, flow_facts
 from agents.edge_reliability.flow.labels import Labels, Origin, caller, describe, of_kind
@@ -143,7 +143,11 @@ def _selector(
             pairs.extend(_pairs(ctx, args[0]))
         elif method == "upsert" and args:
             keys = _conflict_keys(args[1] if len(args) > 1 else None)
-            pairs.extend((k, v) for k, v in _pairs(ctx, args[0]) if k in keys)
+            row = _pairs(ctx, args[0])
+            pairs.extend((k, v) for k, v in row if k in keys or (not keys and selector_name(k)))
+        elif method == "insert" and args:
+            # a row written on behalf of someone else: forged ownership
+            pairs.extend((k, v) for k, v in _pairs(ctx, args[0]) if owner_name(k))
         elif method == "rpc" and len(args) >= 2:
             pairs.extend(
                 (k, v)
@@ -154,7 +158,7 @@ def _selector(
             labels: Labels = facts.of(value)
             if method != "rpc" and of_kind(labels, "identity") and not caller(labels):
                 tied = True
-            if method not in ("rpc", "upsert") and not selector_name(column):
+            if method not in ("rpc", "upsert", "insert") and not selector_name(column):
                 continue
             origins = [o for o in caller(labels, _SAFE) if not (_DB_WEBHOOK & set(o.path))]
             if origins:
@@ -187,13 +191,14 @@ def _pairs(ctx: TsRuleContext, arg: ts.Node) -> list[tuple[str, ts.Node]]:
 
 
 def _conflict_keys(options: ts.Node | None) -> set[str]:
+    """``onConflict`` columns; empty when not given (the primary key, unknown here)."""
     node = unwrap(options)
     if node is not None and node.type == "object":
         for child in node.named_children:
             if child.type == "pair" and node_text(child.child_by_field_name("key")) == "onConflict":
                 value = string_value(child.child_by_field_name("value")) or ""
                 return {c.strip() for c in value.split(",") if c.strip()}
-    return {"id"}
+    return set()
 
 
 def _last(value: ts.Node) -> str:

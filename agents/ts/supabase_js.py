@@ -130,6 +130,9 @@ def _collect(parsed: ParsedTs, refs: References) -> None:
                 columns = refs.columns.setdefault(name, set())
                 for later in links[index + 1 :]:
                     columns.update(_link_columns(later, values))
+                    if _method(later) == "select":
+                        for table in embedded_tables(_string(_first(later), values) or ""):
+                            refs.columns.setdefault(table, set())
                 break
 
 
@@ -170,6 +173,29 @@ def select_columns(select: str) -> set[str]:
             item = item.split(":", 1)[1]  # alias:column
         out.add(_base_column(item))
     return out
+
+
+def embedded_tables(select: str) -> set[str]:
+    """Tables a select list embeds: ``author:profiles!inner(name, teams(id))`` gives
+    ``profiles`` and ``teams``."""
+    out: set[str] = set()
+    for item in _top_level(select):
+        item = item.strip()
+        if "(" not in item or not item.endswith(")"):
+            continue
+        head, inner = item.split("(", 1)
+        if ":" in head:
+            head = head.split(":", 1)[1]
+        name = _base_column(head.split("!", 1)[0])
+        if name:
+            out.add(name)
+        out.update(embedded_tables(inner[:-1]))
+    return out
+
+
+def _first(call: ts.Node) -> ts.Node | None:
+    args = arguments(call)
+    return args[0] if args else None
 
 
 def _base_column(text: str) -> str:

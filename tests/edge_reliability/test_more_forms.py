@@ -194,3 +194,22 @@ def test_get_user_with_a_token_on_a_module_scope_client_is_fine() -> None:
         "});\n"
     )
     assert [r for r in _edge(source) if r[0] == "EDGE003"] == []
+
+
+def test_perf020_sees_a_query_through_a_helper_and_a_client_parameter() -> None:
+    """Data flow: the helper's ``store`` is the service-role client the loop passes in."""
+    helper = (
+        "async function save(store: typeof admin, item: { id: string }) {\n"
+        '  await store.from("items").upsert({ id: item.id });\n'
+        "}\n"
+    )
+    loop = "  for (const item of body.items) {\n    await save(admin, item);\n  }\n"
+    workspace = workspace_from_trees({}, {FN: helper + HEAD + loop + TAIL})
+    [ctx] = [c for c in (ts_context_for(f, workspace) for f in workspace.files) if c]
+    found = list(QueryInLoop().check(ctx))
+    assert [(f.line, f.severity) for f in found] == [(10, Severity.MEDIUM)]
+    assert "save()" in found[0].message
+    no_query = helper.replace('await store.from("items").upsert({ id: item.id });', "void item;")
+    workspace = workspace_from_trees({}, {FN: no_query + HEAD + loop + TAIL})
+    [ctx] = [c for c in (ts_context_for(f, workspace) for f in workspace.files) if c]
+    assert list(QueryInLoop().check(ctx)) == []

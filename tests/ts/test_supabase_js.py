@@ -50,3 +50,12 @@ def test_component_script_blocks_are_read() -> None:
     vue = "<template/>\n<script setup lang=\"ts\">\nawait sb.rpc('bump');\n</script>\n"
     assert references("src/pages/index.astro", astro).columns == {"posts": {"slug"}}
     assert references("src/App.vue", vue).rpcs == {"bump"}
+
+
+def test_embedded_relations_are_table_references() -> None:
+    refs = references(
+        "src/data/orgs.ts",
+        "await sb.from('organizations')\n"
+        "  .select('id, members:team_members!inner(user_id, teams(id))');\n",
+    )
+    assert set(refs.columns) == {"organizations", "team_members", "teams"}

@@ -43,10 +43,11 @@ class UnvalidatedInputInFilter(EdgeRule):
     ## What it does
     Follows values from the request (body, query string, path, headers) through
     variables, destructuring, templates, string methods, ternaries and helpers
-    into the raw parts of a Supabase query: the string of ``.or()``, the column
-    and operator of ``.filter()``/``.not()`` (and the value of ``.not()``), the
-    query of ``.textSearch()`` without a ``type`` (raw ``to_tsquery``), and the
-    column name of any filter.  Silent when the value passed a sanitiser first:
+    into the raw parts of a Supabase query: the string of ``.or()``, the value of
+    ``.not()``, the query of ``.textSearch()`` without a ``type`` (raw
+    ``to_tsquery``), and, on a service-role client, the column and operator of
+    ``.filter()``/``.not()`` and the column name of any filter.  Silent when the
+    value passed a sanitiser first:
     schema validation (zod/valibot ``parse``, ``safeParse`` data), a regex
     ``test`` or allow-list check whose failure returns, or a number conversion.
     A truthiness or ``typeof`` test is not a sanitiser.  High on a service-role
@@ -93,7 +94,7 @@ class UnvalidatedInputInFilter(EdgeRule):
                 if link is None:
                     continue
                 method, args = _method(link.node), arguments(link.node)
-                for position in _raw_positions(method, args):
+                for position in _raw_positions(method, args, query.service_role):
                     arg = args[position]
                     origins = caller(facts.of(arg), INJECTION_SAFE)
                     if not origins or line_of(arg) in reported:
@@ -112,16 +113,23 @@ class UnvalidatedInputInFilter(EdgeRule):
         position: int,
     ) -> Finding:
         service = query.service_role
-        part = "the column of" if position == 0 and method not in ("or", "textSearch") else "into"
-        if method == "textSearch":
-            part = "into the raw (to_tsquery) search of"
+        if method == "textSearch" and position == 1:
+            part = "the raw (to_tsquery) search of"
+        elif method == "or" or (method == "not" and position == 2):
+            part = "the filter string of"
+        elif position == 1:
+            part = "the operator of"
+        else:
+            part = "the column of"
         client = "a service-role client (RLS bypassed)" if service else "the caller's client"
+        shown = _short(arg)
+        as_arg = "" if shown == origin.field else f" as `{shown}`"
         return self.finding(
             ctx.path,
             line_of(arg),
-            f"`{_short(arg)}` carries {describe(origin)} {part} `.{method}()` on {client} "
-            f"(line {line_of(arg)}) with no sanitiser: the caller can add filter conditions "
-            "or filter on columns of its choosing.",
+            f"{describe(origin)} reaches {part} `.{method}()` on {client} (line {line_of(arg)})"
+            f"{as_arg} with no sanitiser: the caller can add filter conditions or filter on "
+            "columns of its choosing.",
             "Validate first (a schema, an allow-list, or a regex test that returns 400), use "
             "`.eq()`/`.ilike()` with a fixed column (they quote the value), or "
             "`textSearch(col, q, { type: 'websearch' })`.",
@@ -129,20 +137,27 @@ class UnvalidatedInputInFilter(EdgeRule):
         )
 
 
-def _raw_positions(method: str, args: list[ts.Node]) -> list[int]:
+def _raw_positions(method: str, args: list[ts.Node], service: bool) -> list[int]:
+    """Argument positions PostgREST reads as syntax, not as a quoted value.
+
+    Column and operator positions count on a service-role client only: there a
+    caller-chosen column is an oracle over data RLS would hide; on the caller's
+    own client RLS still bounds what the column can reveal.
+    """
+    positions: tuple[int, ...] = ()
     if method == "or":
-        return [0] if args else []
-    if method == "filter":
-        return [i for i in (0, 1) if i < len(args)]
-    if method == "not":
-        return [i for i in (0, 1, 2) if i < len(args)]
-    if method == "textSearch":
+        positions = (0,)
+    elif method == "not":
+        positions = (0, 1, 2) if service else (2,)
+    elif method == "filter":
+        positions = (0, 1) if service else ()
+    elif method == "textSearch":
         options = unwrap(args[2]) if len(args) > 2 else None
         raw = options is None or object_property(options, "type") is None
-        return [i for i in ((0, 1) if raw else (0,)) if i < len(args)]
-    if method in _COLUMN_FILTERS:
-        return [0] if args else []
-    return []
+        positions = ((0,) if service else ()) + ((1,) if raw else ())
+    elif method in _COLUMN_FILTERS and service:
+        positions = (0,)
+    return [i for i in positions if i < len(args)]
 
 
 def _method(call: ts.Node) -> str:

@@ -123,7 +123,8 @@ class UnvalidatedInputInFilter(EdgeRule):
             part = "the column of"
         client = "a service-role client (RLS bypassed)" if service else "the caller's client"
         shown = _short(arg)
-        as_arg = "" if shown == origin.field else f" as `{shown}`"
+        quoted = shown == origin.field or "`" in shown
+        as_arg = "" if quoted else f" as `{shown}`"
         return self.finding(
             ctx.path,
             line_of(arg),

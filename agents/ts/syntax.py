@@ -26,6 +26,7 @@ FUNCTION_TYPES = frozenset(
     }
 )
 _NULLISH = frozenset({"null", "undefined"})
+_EXITS = ("return_statement", "throw_statement")
 
 
 @dataclass(frozen=True)
@@ -194,3 +195,58 @@ def async_function_names(path: str, text: str) -> frozenset[str]:
         ):
             names.add(node_text(ident))
     return frozenset(names)
+
+
+def always_exits(node: ts.Node | None) -> bool:
+    if node is None:
+        return False
+    if node.type in _EXITS:
+        return True
+    if node.type == "statement_block":
+        return any(always_exits(child) for child in node.named_children)
+    if node.type == "if_statement":
+        alt = node.child_by_field_name("alternative")
+        return (
+            always_exits(node.child_by_field_name("consequence"))
+            and alt is not None
+            and any(always_exits(c) for c in alt.named_children)
+        )
+    return False
+
+
+def awaited_call(value: ts.Node | None) -> ts.Node | None:
+    node = unwrap(value)
+    while node is not None and node.type == "await_expression":
+        node = unwrap(node.named_children[0] if node.named_children else None)
+    return node if node is not None and node.type == "call_expression" else None
+
+
+def flatten_plus(node: ts.Node) -> list[ts.Node]:
+    node_u = unwrap(node)
+    if (
+        node_u is not None
+        and node_u.type == "binary_expression"
+        and node_text(node_u.child_by_field_name("operator")) == "+"
+    ):
+        left, right = node_u.child_by_field_name("left"), node_u.child_by_field_name("right")
+        return flatten_plus(left) + flatten_plus(right) if left and right else [node_u]
+    return [node] if node_u is None else [node_u]
+
+
+def root_identifier(node: ts.Node) -> str | None:
+    current: ts.Node | None = node
+    while current is not None and current.type in ("member_expression", "subscript_expression"):
+        current = unwrap(current.child_by_field_name("object"))
+    return node_text(current) if current is not None and current.type == "identifier" else None
+
+
+def dotted_key(node: ts.Node) -> str | None:
+    """``a.b`` for a member path rooted at an identifier (guards refine such paths)."""
+    parts: list[str] = []
+    current: ts.Node | None = node
+    while current is not None and current.type == "member_expression":
+        parts.append(node_text(current.child_by_field_name("property")))
+        current = unwrap(current.child_by_field_name("object"))
+    if current is None or current.type != "identifier" or len(parts) > 3:
+        return None
+    return ".".join([node_text(current), *reversed(parts)])

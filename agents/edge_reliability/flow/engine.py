@@ -10,96 +10,52 @@ else is deliberately simple: object literals are the union of their
 properties, arrays of their elements; an unknown function's result carries
 its arguments' origins (over-approximation), a method's result its
 receiver's.
+
+Why one module of about 500 lines: statements and expressions recurse into
+each other at every step (a callback is a function inside an expression, a
+helper call interprets the helper's statements, a guard refines the frame),
+so the interpreter is one class with one dispatch per node kind; its state
+(:mod:`.state`), label operations (:mod:`.labels`), the meaning of calls
+(:mod:`.policy`) and of guards (:mod:`.refine`) already live elsewhere.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
 from agents.edge_reliability.flow.labels import (
     EMPTY,
     Labels,
-    Origin,
     of_kind,
+    query_result,
+    reanchor,
     union,
     with_check,
     with_field,
 )
 from agents.edge_reliability.flow.policy import call_labels, member_labels
 from agents.edge_reliability.flow.refine import Refiner
+from agents.edge_reliability.flow.state import CallFact, Frame, Level, Scope, join_envs
 from agents.ts.parse import (
-    ParsedTs,
     arguments,
     call_name,
     node_text,
     string_value,
     unwrap,
 )
-from agents.ts.syntax import FUNCTION_TYPES, bound_names, function_body
+from agents.ts.syntax import (
+    FUNCTION_TYPES,
+    always_exits,
+    awaited_call,
+    bound_names,
+    dotted_key,
+    flatten_plus,
+    function_body,
+    root_identifier,
+)
 
 MAX_DEPTH = 2
 """Helper calls followed from the handler (the issue asks for one level; two is cheap)."""
-_EXITS = ("return_statement", "throw_statement")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One file as the interpreter sees it: its tree, top-level values and functions."""
-
-    parsed: ParsedTs
-    values: dict[str, ts.Node]
-    functions: dict[str, ts.Node]
-    imported: Callable[[str], tuple[Scope, ts.Node] | None]
-    """A function imported from a relative module, by local name: its scope and node."""
-    clients: dict[str, Labels]
-    """Origins of the file's Supabase clients, by variable name."""
-    client_calls: dict[int, Labels] = field(default_factory=dict)
-    """The same origins by the id of the call that creates each client."""
-
-
-@dataclass
-class CallFact:
-    """One call the interpreter evaluated, with the origins of what it was given."""
-
-    node: ts.Node
-    name: str
-    receiver: Labels
-    args: list[Labels]
-    anchor: ts.Node
-    """Where a finding about this call goes in the reviewed file (the call, or the helper call)."""
-    via: str
-    authorised: bool
-    """Whether an authorisation check on the verified identity passed before this call."""
-
-
-@dataclass(frozen=True)
-class Level:
-    """One function on the interpreter's stack."""
-
-    scope: Scope
-    fn: ts.Node | None
-    via: str
-    """How messages name the helper chain (``claimsFrom()``)."""
-    call: ts.Node | None
-    """The call in the handler that entered this helper (None for the handler itself)."""
-
-
-@dataclass
-class Frame:
-    """The state of one function being interpreted."""
-
-    env: dict[str, Labels]
-    returns: set[Origin] = field(default_factory=set)
-    authorised: bool = False
-    lookups: dict[str, ts.Node] = field(default_factory=dict)
-    """Variables bound to the result of a call (``membership`` of a lookup query)."""
-
-    def branch(self) -> Frame:
-        """A copy for one branch (returns and lookups are shared)."""
-        return Frame(dict(self.env), self.returns, self.authorised, self.lookups)
 
 
 class Interpreter:
@@ -170,7 +126,7 @@ class Interpreter:
                     labels = self.expr(value, frame) if value is not None else EMPTY
                     target = decl.child_by_field_name("name")
                     self.bind(target, labels, frame)
-                    call = _awaited_call(value)
+                    call = awaited_call(value)
                     if call is not None:
                         for name in bound_names(unwrap(target)):
                             frame.lookups[name] = call
@@ -212,7 +168,7 @@ class Interpreter:
         alt = node.child_by_field_name("alternative")
         if cond is not None:
             self.expr(cond, frame)
-        exits = cons is not None and _always_exits(cons)
+        exits = cons is not None and always_exits(cons)
         if cond is not None and len(self._stack) == 1:
             self.guards.append((cond, exits))
         then = frame.branch()
@@ -226,13 +182,13 @@ class Interpreter:
         if alt is not None:
             for child in alt.named_children:
                 self.stmt(child, other)
-        alt_exits = alt is not None and _always_exits(alt)
+        alt_exits = alt is not None and always_exits(alt)
         if exits and not alt_exits:
             frame.env, frame.authorised = other.env, other.authorised
         elif alt_exits and not exits:
             frame.env, frame.authorised = then.env, then.authorised
         else:
-            frame.env = _join(then.env, other.env)
+            frame.env = join_envs(then.env, other.env)
             frame.authorised = then.authorised and other.authorised
 
     def _try(self, node: ts.Node, frame: Frame) -> None:
@@ -243,15 +199,15 @@ class Interpreter:
         handler = node.child_by_field_name("handler")
         if handler is not None:
             catch = frame.branch()
-            catch.env = _join(before, frame.env)
+            catch.env = join_envs(before, frame.env)
             param = handler.child_by_field_name("parameter")
             if param is not None:
                 self.bind(param, EMPTY, catch)
             inner = handler.child_by_field_name("body")
             if inner is not None:
                 self.block(inner, catch)
-            if not _always_exits(inner):
-                frame.env = _join(frame.env, catch.env)
+            if not always_exits(inner):
+                frame.env = join_envs(frame.env, catch.env)
         final = node.child_by_field_name("finalizer")
         if final is not None:
             for child in final.named_children:
@@ -290,7 +246,7 @@ class Interpreter:
             envs.append(branch.env)
         merged: dict[str, Labels] = {}
         for env in envs:
-            merged = _join(merged, env) if merged else dict(env)
+            merged = join_envs(merged, env) if merged else dict(env)
         frame.env = merged
 
     # ---------------------------------------------------------------- binding
@@ -335,7 +291,7 @@ class Interpreter:
         elif t == "rest_pattern":
             self.bind(pattern.named_children[0] if pattern.named_children else None, labels, frame)
         elif t in ("member_expression", "subscript_expression"):
-            root = _root_identifier(pattern)
+            root = root_identifier(pattern)
             if root is not None and root in frame.env:
                 frame.env[root] = union(frame.env[root], labels)
 
@@ -439,7 +395,7 @@ class Interpreter:
         return self._module_cache[key]
 
     def _member(self, node: ts.Node, frame: Frame) -> Labels:
-        dotted = _dotted_key(node)
+        dotted = dotted_key(node)
         if dotted is not None and dotted in frame.env:
             return frame.env[dotted]
         obj = self.expr(node.child_by_field_name("object"), frame)
@@ -452,7 +408,7 @@ class Interpreter:
         op = node_text(node.child_by_field_name("operator"))
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if op == "+":
-            return self._concat(_flatten_plus(node), frame)
+            return self._concat(flatten_plus(node), frame)
         a, b = self.expr(left, frame), self.expr(right, frame)
         if op in ("??", "||", "&&"):
             return union(a, b)
@@ -520,7 +476,7 @@ class Interpreter:
         if result is not None:
             return result
         if receiver is not None and of_kind(receiver, "client"):
-            return _query_result(receiver, args)
+            return query_result(receiver, args)
         if receiver is not None:
             if method in ("map", "filter", "slice", "find", "at", "flat", "sort", "reverse"):
                 return receiver
@@ -566,7 +522,7 @@ class Interpreter:
         finally:
             self._stack.pop()
         if scope is not self.root:
-            returned = _reanchor(returned, node, via)
+            returned = reanchor(returned, node, via)
         return returned
 
     def _record(
@@ -575,92 +531,3 @@ class Interpreter:
         level = self._stack[-1]
         anchor = level.call if level.call is not None else node
         self.calls.append(CallFact(node, name, receiver, args, anchor, level.via, frame.authorised))
-
-
-def _reanchor(labels: Labels, node: ts.Node, via: str) -> Labels:
-    """Origins created in another file, re-anchored at the call that brought them here."""
-    out: set[Origin] = set()
-    for o in labels:
-        if o.kind == "client":
-            out.add(o)
-        else:
-            out.add(Origin(o.kind, node, o.what, o.path, o.checks, o.via or via))
-    return frozenset(out)
-
-
-def _query_result(receiver: Labels, args: list[Labels]) -> Labels:
-    """Rows a query chain returns carry the values that selected them (``selected``).
-
-    A link filtering by the verified identity alone ties every row to the
-    caller, so the request values that selected them become ``owned``.
-    """
-    selected = with_check(union(*args), "selected")
-    result = union(receiver, selected)
-    if any(of_kind(arg, "identity") and not any(o.caller for o in arg) for arg in args):
-        result = frozenset(
-            Origin(o.kind, o.node, o.what, o.path, o.checks | {"owned"}, o.via) if o.caller else o
-            for o in result
-        )
-    return result
-
-
-def _awaited_call(value: ts.Node | None) -> ts.Node | None:
-    node = unwrap(value)
-    while node is not None and node.type == "await_expression":
-        node = unwrap(node.named_children[0] if node.named_children else None)
-    return node if node is not None and node.type == "call_expression" else None
-
-
-def _always_exits(node: ts.Node | None) -> bool:
-    if node is None:
-        return False
-    if node.type in _EXITS:
-        return True
-    if node.type == "statement_block":
-        return any(_always_exits(child) for child in node.named_children)
-    if node.type == "if_statement":
-        alt = node.child_by_field_name("alternative")
-        return (
-            _always_exits(node.child_by_field_name("consequence"))
-            and alt is not None
-            and any(_always_exits(c) for c in alt.named_children)
-        )
-    return False
-
-
-def _join(a: dict[str, Labels], b: dict[str, Labels]) -> dict[str, Labels]:
-    out = dict(a)
-    for key, value in b.items():
-        out[key] = union(out[key], value) if key in out else value
-    return out
-
-
-def _flatten_plus(node: ts.Node) -> list[ts.Node]:
-    node_u = unwrap(node)
-    if (
-        node_u is not None
-        and node_u.type == "binary_expression"
-        and node_text(node_u.child_by_field_name("operator")) == "+"
-    ):
-        left, right = node_u.child_by_field_name("left"), node_u.child_by_field_name("right")
-        return _flatten_plus(left) + _flatten_plus(right) if left and right else [node_u]
-    return [node] if node_u is None else [node_u]
-
-
-def _root_identifier(node: ts.Node) -> str | None:
-    current: ts.Node | None = node
-    while current is not None and current.type in ("member_expression", "subscript_expression"):
-        current = unwrap(current.child_by_field_name("object"))
-    return node_text(current) if current is not None and current.type == "identifier" else None
-
-
-def _dotted_key(node: ts.Node) -> str | None:
-    """``a.b`` for a member path rooted at an identifier (guards refine such paths)."""
-    parts: list[str] = []
-    current: ts.Node | None = node
-    while current is not None and current.type == "member_expression":
-        parts.append(node_text(current.child_by_field_name("property")))
-        current = unwrap(current.child_by_field_name("object"))
-    if current is None or current.type != "identifier" or len(parts) > 3:
-        return None
-    return ".".join([node_text(current), *reversed(parts)])

@@ -15,8 +15,9 @@ from functools import lru_cache
 
 import tree_sitter as ts
 
-from agents.edge_reliability.flow.engine import CallFact, Interpreter, Scope
+from agents.edge_reliability.flow.engine import Interpreter
 from agents.edge_reliability.flow.labels import EMPTY, Labels, Origin, of_kind
+from agents.edge_reliability.flow.state import CallFact, Scope
 from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.ts.parse import (
     ParsedTs,

@@ -140,3 +140,30 @@ def describe(origin: Origin) -> str:
     if origin.path and origin.caller:
         where = f"`{'.'.join(origin.path)}` from {where}"
     return f"{where} via {origin.via}" if origin.via else where
+
+
+def reanchor(labels: Labels, node: ts.Node, via: str) -> Labels:
+    """Origins created in another file, re-anchored at the call that brought them here."""
+    out: set[Origin] = set()
+    for o in labels:
+        if o.kind == "client":
+            out.add(o)
+        else:
+            out.add(Origin(o.kind, node, o.what, o.path, o.checks, o.via or via))
+    return frozenset(out)
+
+
+def query_result(receiver: Labels, args: list[Labels]) -> Labels:
+    """Rows a query chain returns carry the values that selected them (``selected``).
+
+    A link filtering by the verified identity alone ties every row to the
+    caller, so the request values that selected them become ``owned``.
+    """
+    selected = with_check(union(*args), "selected")
+    result = union(receiver, selected)
+    if any(of_kind(arg, "identity") and not any(o.caller for o in arg) for arg in args):
+        result = frozenset(
+            Origin(o.kind, o.node, o.what, o.path, o.checks | {"owned"}, o.via) if o.caller else o
+            for o in result
+        )
+    return result

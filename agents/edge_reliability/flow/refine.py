@@ -21,7 +21,8 @@ from agents.ts.parse import arguments, chain_calls, node_text, string_value, unw
 from agents.ts.syntax import FUNCTION_TYPES, presence_check
 
 if TYPE_CHECKING:
-    from agents.edge_reliability.flow.engine import Frame, Interpreter
+    from agents.edge_reliability.flow.engine import Interpreter
+    from agents.edge_reliability.flow.state import Frame
 
 _STRING_METHODS = frozenset(
     {"trim", "toLowerCase", "toUpperCase", "normalize", "trimStart", "trimEnd", "toString"}

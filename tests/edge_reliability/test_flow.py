@@ -137,3 +137,57 @@ def test_verified_user_is_identity_and_user_metadata_is_caller_controlled() -> N
         ("identity", ""),
         ("user_metadata", "user_metadata.role"),
     }
+
+
+def _queries(text: str, shared: dict[str, str] | None = None) -> list[tuple[str, bool]]:
+    helpers = shared or {}
+    facts = flow_facts(build_model(parse_ts(PATH, text), helpers.get))
+    return [(q.client.what, q.fact.authorised) for q in facts.queries()]
+
+
+def test_a_shared_secret_compared_before_the_query_authorises_it() -> None:
+    text = (
+        "const admin = createClient(url, Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')!);\n"
+        "function expected() { return Deno.env.get('CONNECTOR_TOKEN') ?? ''; }\n"
+        "Deno.serve(async (req) => {\n"
+        "  const token = req.headers.get('Authorization')?.replace('Bearer ', '');\n"
+        "  if (token !== expected()) return new Response('no', { status: 401 });\n"
+        "  const { id } = await req.json();\n"
+        "  await admin.from('jobs').delete().eq('id', id);\n"
+        "});\n"
+    )
+    assert _queries(text) == [("service_role:admin", True)]
+    unchecked = text.replace(
+        "  if (token !== expected()) return new Response('no', { status: 401 });\n", ""
+    )
+    assert _queries(unchecked) == [("service_role:admin", False)]
+
+
+def test_a_verifier_result_held_in_a_variable_signs_the_body() -> None:
+    got = _sink(
+        "const raw = await req.text();\n"
+        "const ok = await validateWebhookSignature(req, raw);\n"
+        "if (!ok) return new Response('bad', { status: 401 });\n"
+        "sink(JSON.parse(raw));"
+    )
+    assert got == {("body", "", frozenset({"signed"}))}
+
+
+def test_clients_behind_an_import_alias_and_a_barrel_module() -> None:
+    shared = {
+        "supabase/functions/_shared/index.ts": "export { adminClient } from './clients.ts';\n",
+        "supabase/functions/_shared/clients.ts": (
+            "import { createClient as base } from 'npm:@supabase/supabase-js@2';\n"
+            "export function adminClient() {\n"
+            "  return base<Db>(url, Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')!);\n"
+            "}\n"
+        ),
+    }
+    text = (
+        "import { adminClient } from '../_shared/index.ts';\n"
+        "Deno.serve(async (req) => {\n"
+        "  const db = adminClient();\n"
+        "  await db.from('jobs').select('id');\n"
+        "});\n"
+    )
+    assert _queries(text, shared) == [("service_role:db", False)]

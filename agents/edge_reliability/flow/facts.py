@@ -9,7 +9,6 @@ arguments of a call the caller controls).
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,16 +18,19 @@ from agents.edge_reliability.flow.engine import Interpreter
 from agents.edge_reliability.flow.labels import EMPTY, Labels, Origin, of_kind
 from agents.edge_reliability.flow.state import CallFact, Scope
 from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.imports import (
+    declaring_module,
+    parsed_module,
+    relative_imports,
+)
 from agents.ts.parse import (
     ParsedTs,
     arguments,
     chain_calls,
     chain_methods,
     node_text,
-    parse_ts,
     string_value,
     unwrap,
-    walk,
 )
 from agents.ts.syntax import FUNCTION_TYPES, declarations
 
@@ -133,16 +135,18 @@ def _scope_of(model: EdgeFunctionModel) -> Scope:
         for c in model.clients
         if c.name
     }
-    imports = _imports(model)
+    imports = relative_imports(model.parsed)
+
+    read = model.read_shared or model.shared_texts.get
 
     def imported(name: str) -> tuple[Scope, ts.Node] | None:
         target = imports.get(name)
         if target is None:
             return None
-        path, original = target
-        text = model.shared_texts.get(path)
-        if text is None:
+        declared = declaring_module(read, *target)
+        if declared is None:
             return None
+        path, text, original = declared
         shared = _shared_scope(path, text)
         fn = shared.functions.get(original)
         return (shared, fn) if fn is not None else None
@@ -157,26 +161,9 @@ def _scope_of(model: EdgeFunctionModel) -> Scope:
 @lru_cache(maxsize=64)
 def _shared_scope(path: str, text: str) -> Scope:
     """A ``_shared`` module as a scope (its own imports are not followed)."""
-    parsed: ParsedTs = parse_ts(path, text)
+    parsed: ParsedTs = parsed_module(path, text)
     declared = declarations(parsed)
     return Scope(parsed, declared.values, declared.functions, lambda _name: None, {})
-
-
-def _imports(model: EdgeFunctionModel) -> dict[str, tuple[str, str]]:
-    """Local name → (resolved path, exported name) for relative imports."""
-    out: dict[str, tuple[str, str]] = {}
-    base_dir = posixpath.dirname(model.parsed.path)
-    for imp in model.parsed.of_type("import_statement"):
-        source = string_value(imp.child_by_field_name("source")) or ""
-        if not source.startswith("."):
-            continue
-        resolved = posixpath.normpath(posixpath.join(base_dir, source))
-        for spec in walk(imp):
-            if spec.type == "import_specifier":
-                original = node_text(spec.child_by_field_name("name"))
-                alias = spec.child_by_field_name("alias")
-                out[node_text(alias) if alias is not None else original] = (resolved, original)
-    return out
 
 
 def _route_callbacks(model: EdgeFunctionModel) -> list[ts.Node]:

@@ -33,6 +33,7 @@ Kind = Literal[
     "url",
     "router",
     "credential",
+    "secret",
 ]
 CALLER_KINDS: frozenset[str] = frozenset(
     {"body", "query", "path", "header", "user_metadata", "unverified_jwt"}

@@ -73,6 +73,8 @@ VERIFY_JWT_CALLS = re.compile(r"(^|\.)(jwtVerify|verifyJwt|verifyJWT|verify)$")
 WEBHOOK_VERIFY = re.compile(
     r"(^|\.)(constructEvent|constructEventAsync|verifySignature|verifyWebhook|unwrap)$"
 )
+SECRET_ENV = re.compile(r"SECRET|TOKEN|PASSWORD|PRIVATE|SERVICE_ROLE|_KEY$|API_KEY", re.I)
+PUBLIC_ENV = re.compile(r"ANON|PUBLISHABLE|PUBLIC|URL$", re.I)
 NEUTRAL_HEADERS = frozenset({"apikey", "content-type", "content-length", "x-client-info"})
 REQUEST_BODY_METHODS = frozenset({"json", "text", "formData", "arrayBuffer", "blob", "parseBody"})
 
@@ -118,6 +120,11 @@ def call_labels(
         return inner
     if name == "atob" and args and of_kind(args[0], "credential"):
         return args[0]
+    if name == "Deno.env.get" and arg_nodes:
+        key = string_value(arg_nodes[0]) or ""
+        if SECRET_ENV.search(key) and not PUBLIC_ENV.search(key):
+            return source("secret", call, f"the secret `{key}`")
+        return EMPTY
     if name in NUMBER_CALLS:
         return with_check(union(*args), "number")
     if name in ("encodeURIComponent", "encodeURI", "escape"):

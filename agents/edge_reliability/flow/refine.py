@@ -29,7 +29,9 @@ _STRING_METHODS = frozenset(
 )
 _HOST_PARTS = frozenset({"hostname", "host", "origin"})
 _VERIFIER_TEXT = re.compile(
-    r"timingSafeEqual|crypto\.subtle\.verify|createHmac|hmac|constructEvent|\.verify\(", re.I
+    r"timingSafeEqual|crypto\.subtle\.verify|createHmac|hmac|constructEvent|\.verify\(|"
+    r"(verify|validate|check)\w*(signature|webhook|hmac)",
+    re.I,
 )
 _NUMBER_GUARDS = frozenset(
     {"Number.isFinite", "Number.isInteger", "Number.isSafeInteger", "isFinite"}
@@ -68,6 +70,12 @@ class Refiner:
                 self._mark(left, "allow_list", frame)
         elif t == "call_expression" and truthy:
             self._call(node, frame)
+        elif t == "identifier" and truthy:
+            verdict = frame.lookups.get(node_text(node))
+            if verdict is not None and self._verifier(
+                verdict, node_text(verdict.child_by_field_name("function"))
+            ):
+                self._call(verdict, frame)  # `const ok = await verify(...); if (!ok) return`
         elif (
             t == "member_expression"
             and truthy
@@ -93,10 +101,21 @@ class Refiner:
                 if equal and string_value(b_u) == "number":
                     self._mark(a_u.child_by_field_name("argument"), "number", frame)
                 continue
+            if equal and self._secret_compare(a_u, b_u):
+                frame.authorised = True  # a shared secret the caller had to know
             if equal and (string_value(b_u) is not None or b_u.type == "number"):
                 if _host_part(a_u) is not None:
                     self._mark(_host_part(a_u), "host", frame)
                 self._mark(a_u, "allow_list", frame)
+
+    def _secret_compare(self, a: ts.Node, b: ts.Node) -> bool:
+        """``token === Deno.env.get("CRON_SECRET")``: a request value equal to a secret."""
+        labels = self.interp.labels
+        sent = labels.get(a.id, frozenset())
+        secret = labels.get(b.id, frozenset())
+        return bool(of_kind(secret, "secret")) and bool(
+            of_kind(sent, "credential", "header", "body", "query")
+        )
 
     def _call(self, call: ts.Node, frame: Frame) -> None:
         fn = unwrap(call.child_by_field_name("function"))
@@ -133,6 +152,7 @@ class Refiner:
         elif name in _NUMBER_GUARDS and args:
             self._mark(args[0], "number", frame)
         elif self._verifier(call, name):
+            frame.authorised = True  # the sender proved it holds the webhook secret
             for arg in args:
                 self._mark(arg, "signed", frame)
 

@@ -24,6 +24,7 @@ def build_model(
     default layout ``…/supabase/functions/<name>/…`` is assumed.
     """
     model = EdgeFunctionModel(parsed=parsed, name=name or default_function_name(parsed.path))
+    model.read_shared = read_shared
     declared = declarations(parsed)
     model.values = declared.values
     model.local_functions = declared.functions

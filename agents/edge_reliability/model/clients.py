@@ -17,6 +17,7 @@ import tree_sitter as ts
 
 from agents.edge_reliability.model.function import EdgeFunctionModel, KeyKind, SupabaseClient
 from agents.edge_reliability.model.http import echoes_first_argument
+from agents.edge_reliability.model.imports import declaring_module
 from agents.ts.parse import (
     ParsedTs,
     arguments,
@@ -31,6 +32,7 @@ from agents.ts.syntax import is_module_scope, returned_expressions
 
 SERVICE_ROLE = re.compile(r"service[_-]?role|sb_secret|SECRET_KEY", re.I)
 ANON = re.compile(r"anon|publishable", re.I)
+SUPABASE_FACTORIES = frozenset({"createClient", "createServerClient", "createBrowserClient"})
 
 ClientShape = tuple[KeyKind, bool]
 """(key kind, forwards the caller's Authorization) of a client a helper makes."""
@@ -39,9 +41,14 @@ ModelBuilder = Callable[[ParsedTs], EdgeFunctionModel]
 
 
 def collect_clients(model: EdgeFunctionModel) -> None:
-    """Direct ``createClient(...)`` calls, with the variable each is assigned to."""
+    """Direct ``createClient(...)`` calls, with the variable each is assigned to.
+
+    Also under a local alias of supabase-js's factory
+    (``import { createClient as createClientBase } from "@supabase/supabase-js"``).
+    """
+    factories = {"createClient"} | _factory_aliases(model)
     for call in model.calls():
-        if model.name_of(call) != "createClient":
+        if model.name_of(call) not in factories:
             continue
         args = arguments(call)
         parent = call.parent
@@ -62,6 +69,24 @@ def collect_clients(model: EdgeFunctionModel) -> None:
                 module_scope=is_module_scope(call),
             )
         )
+
+
+def _factory_aliases(model: EdgeFunctionModel) -> set[str]:
+    """Local names of supabase-js's ``createClient`` (and ``@supabase/ssr``'s factories)."""
+    aliases: set[str] = set()
+    for imp in model.parsed.of_type("import_statement"):
+        source = string_value(imp.child_by_field_name("source")) or ""
+        if "@supabase/" not in source:
+            continue
+        for spec in walk(imp):
+            if spec.type != "import_specifier":
+                continue
+            original = node_text(spec.child_by_field_name("name"))
+            if original in SUPABASE_FACTORIES:
+                aliases.add(
+                    node_text(spec.child_by_field_name("alias") or spec.child_by_field_name("name"))
+                )
+    return aliases
 
 
 def collect_indirect_clients(model: EdgeFunctionModel, build: ModelBuilder) -> None:
@@ -88,6 +113,14 @@ def collect_indirect_clients(model: EdgeFunctionModel, build: ModelBuilder) -> N
                 continue
             original = node_text(spec.child_by_field_name("name"))
             local = node_text(spec.child_by_field_name("alias") or spec.child_by_field_name("name"))
+            if original not in exports.names:
+                # a barrel module: `export { x } from "./x.ts"`
+                declared = declaring_module(_reader(model), resolved, original)
+                if declared is None:
+                    continue
+                path, text_x, original = declared
+                model.shared_texts.setdefault(path, text_x)
+                exports = _shared_exports(path, text_x, build)
             if original in exports.factories:
                 factories.setdefault(local, exports.factories[original])
             if original in exports.instances:
@@ -167,6 +200,8 @@ class _SharedExports:
     instances: dict[str, ClientShape]
     factories: dict[str, ClientShape]
     response_builders: frozenset[str]
+    names: frozenset[str]
+    """Every function and variable the module declares."""
 
 
 def _client_factories(model: EdgeFunctionModel) -> dict[str, ClientShape]:
@@ -204,4 +239,10 @@ def _shared_exports(path: str, text: str, build: ModelBuilder) -> _SharedExports
     builders = frozenset(
         name for name, fn in shared.local_functions.items() if echoes_first_argument(shared, fn)
     )
-    return _SharedExports(instances, _client_factories(shared), builders)
+    names = frozenset(shared.local_functions) | frozenset(shared.values)
+    return _SharedExports(instances, _client_factories(shared), builders, names)
+
+
+def _reader(model: EdgeFunctionModel) -> Callable[[str], str | None]:
+    read = model.read_shared
+    return read if read is not None else model.shared_texts.get

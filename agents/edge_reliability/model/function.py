@@ -7,7 +7,7 @@ taint) are functions of the model in the sibling modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,6 +62,8 @@ class EdgeFunctionModel:
     """Local names of ``async`` functions imported from relative modules (``_shared``)."""
     imported_response_builders: set[str] = field(default_factory=set)
     """Local names of functions imported from relative modules that build a Response."""
+    read_shared: Callable[[str], str | None] | None = field(default=None, repr=False)
+    """Reads other files of the head tree (imported ``_shared`` modules)."""
     flow: object | None = field(default=None, repr=False)
     """Data-flow facts, computed on first use (``agents.edge_reliability.flow.facts``)."""
     _call_names: dict[int, str] = field(default_factory=dict, repr=False)

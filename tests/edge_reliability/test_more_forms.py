@@ -213,3 +213,10 @@ def test_perf020_sees_a_query_through_a_helper_and_a_client_parameter() -> None:
     workspace = workspace_from_trees({}, {FN: no_query + HEAD + loop + TAIL})
     [ctx] = [c for c in (ts_context_for(f, workspace) for f in workspace.files) if c]
     assert list(QueryInLoop().check(ctx)) == []
+
+
+def test_a_write_chained_with_throw_on_error_is_not_discarded() -> None:
+    thrown = '  await admin.from("visits").insert({ at: Date.now() }).throwOnError();\n'
+    assert [r for r in _findings(thrown) if r[0] == "EDGE006"] == []
+    discarded = '  await admin.from("visits").insert({ at: Date.now() });\n'
+    assert ("EDGE006", 6, Severity.MEDIUM) in _findings(discarded)

@@ -12,7 +12,7 @@ from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.edge_reliability.model.http import response_status
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.parse import callee_tail, line_of, node_text, unwrap, walk
+from agents.ts.parse import callee_tail, chain_methods, line_of, node_text, unwrap, walk
 from agents.ts.syntax import FUNCTION_TYPES, enclosing_function
 
 _EXITS = ("return_statement", "throw_statement", "continue_statement", "break_statement")
@@ -95,6 +95,8 @@ class SupabaseErrorIgnored(EdgeRule):
             inner = unwrap(stmt.named_children[0] if stmt.named_children else None)
             if inner is None or not model.in_handler(stmt) or _in_loop(stmt):
                 continue  # a write per loop item is PERF020's finding (batch it, check once)
+            if inner.type == "call_expression" and "throwOnError" in chain_methods(inner):
+                continue  # the error is thrown, not returned
             if supabase_call_kind(model, inner) in ("write", "storage-write"):
                 yield self.finding(
                     ctx.path,

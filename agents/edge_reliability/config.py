@@ -1,4 +1,4 @@
-"""``supabase/config.toml`` function settings: which functions turn ``verify_jwt`` off.
+"""A project's ``config.toml`` function settings: which functions turn ``verify_jwt`` off.
 
 Values come from ``tomllib``; the line of each ``verify_jwt`` key is found by
 scanning section headers, since tomllib does not report positions.
@@ -10,7 +10,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-CONFIG_PATH = "supabase/config.toml"
 _SECTION = re.compile(r"^\s*\[\s*functions\.(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*\]")
 _ANY_SECTION = re.compile(r"^\s*\[")
 _VERIFY = re.compile(r"^\s*verify_jwt\s*=")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from agents.ts.config import function_settings
-from agents.ts.model import build_model
+from agents.edge_reliability.config import function_settings
+from agents.edge_reliability.model.auth import authenticates_caller, verifies_identity
+from agents.edge_reliability.model.build import build_model
+from agents.edge_reliability.model.cors import references_cors
+from agents.edge_reliability.model.http import fetch_calls, response_status, responses
+from agents.edge_reliability.model.taint import request_reads
 from agents.ts.parse import parse_ts
 
 PATH = "supabase/functions/demo/index.ts"
@@ -55,7 +59,7 @@ def test_cors_helper_from_shared_module_counts() -> None:
         {"supabase/functions/_shared/http.ts": CORS.replace("corsHeaders", "headers")},
     )
     assert {"h", "json"} <= model.cors_names
-    assert model.references_cors()
+    assert references_cors(model)
 
 
 def test_taint_through_destructuring_and_zod() -> None:
@@ -79,23 +83,23 @@ def test_response_status_through_helper_with_default() -> None:
         "Deno.serve(async () => { if (x) return json({}, 500); return json({ ok: true }); });\n"
     )
     returns = model.parsed.captures("(return_statement (call_expression) @c)")["c"]
-    assert [model.response_status(r) for r in returns] == [500, 200]
+    assert [response_status(model, r) for r in returns] == [500, 200]
 
 
 def test_identity_and_signature_checks() -> None:
     jwt = _model("Deno.serve(async () => { await sb.auth.getUser(token); });\n")
-    assert jwt.verifies_identity() and jwt.authenticates_caller()
+    assert verifies_identity(jwt) and authenticates_caller(jwt)
     webhook = _model(
         "Deno.serve(async (req) => { const s = req.headers.get('stripe-signature');\n"
         "  const event = await check(await req.text(), s); });\n"
     )
-    assert not webhook.verifies_identity() and webhook.authenticates_caller()
+    assert not verifies_identity(webhook) and authenticates_caller(webhook)
     compared = _model(
         "Deno.serve(async (req) => {\n"
         "  if (req.headers.get('x-cron-secret') !== expected) return new Response('');\n"
         "});\n"
     )
-    assert compared.authenticates_caller()
+    assert authenticates_caller(compared)
     # reading the signature header only to see that it is there verifies nothing
     for presence in (
         "if (!s) return new Response('', { status: 400 });",
@@ -107,9 +111,9 @@ def test_identity_and_signature_checks() -> None:
             f"  {presence}\n"
             "  const event = JSON.parse(await req.text()); });\n"
         )
-        assert not unchecked.authenticates_caller(), presence
+        assert not authenticates_caller(unchecked), presence
     none = _model("Deno.serve(async (req) => new Response(await req.text()));\n")
-    assert not none.authenticates_caller()
+    assert not authenticates_caller(none)
 
 
 def test_function_settings_lines() -> None:
@@ -137,7 +141,7 @@ def test_fetch_calls_know_their_signal() -> None:
         "  return new Response('ok');\n"
         "});\n"
     )
-    assert [signal for _, signal in model.fetch_calls()] == [False, False, True, None, None, None]
+    assert [signal for _, signal in fetch_calls(model)] == [False, False, True, None, None, None]
 
 
 def test_request_reads_and_response_sites() -> None:
@@ -150,6 +154,6 @@ def test_request_reads_and_response_sites() -> None:
         "  return new Response('ok');\n"
         "});\n"
     )
-    assert [kind for _, kind in model.request_reads()] == ["body", "query", "header"]
-    sites = model.responses()
+    assert [kind for _, kind in request_reads(model)] == ["body", "query", "header"]
+    sites = responses(model)
     assert [s.node.start_point[0] + 1 for s in sites] == [5, 6]

@@ -798,12 +798,10 @@ def _rename_table(r: _Replayer, old: QualName, new: QualName) -> None:
         policy = r.cat.policies.pop(pkey)
         policy.table = new
         r.cat.policies[(new, pkey[1])] = policy
-    for ikey, index in list(r.cat.indexes.items()):
-        if index.table == old:
-            index.table = new
-            if ikey[0] != new[0]:
-                del r.cat.indexes[ikey]
-                r.cat.indexes[(new[0], ikey[1])] = index
+    for ikey in [k for k, index in r.cat.indexes.items() if index.table == old]:
+        index = r.cat.indexes.pop(ikey)  # re-inserted so the catalogue's by-table grouping follows
+        index.table = new
+        r.cat.indexes[(new[0], ikey[1])] = index
     for tkey in [k for k in r.cat.triggers if k[0] == old]:
         trig = r.cat.triggers.pop(tkey)
         trig.table = new

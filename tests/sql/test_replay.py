@@ -238,3 +238,31 @@ def test_the_restricted_regime_starts_with_the_first_migration_dated_after_the_c
     assert cat.api_can("table", ("public", "b"), "SELECT") == set()
     assert cat.api_can("table", ("public", "c"), "SELECT") == {"anon"}
     assert cat.api_can("function", ("public", "x"), "EXECUTE") == set()
+
+
+def test_policies_and_indexes_stay_grouped_by_table_through_renames_and_copies() -> None:
+    """``policies_on``/``indexes_on`` read a by-table grouping, not a scan: it must follow
+    every replay mutation (rename, drop) and survive clone and pickle."""
+    import pickle
+
+    from agents.sql.model import Catalog
+    from agents.sql.parse import parse_sql
+    from agents.sql.replay import replay
+
+    cat = Catalog()
+    sql = """
+    create table public.a (id int primary key, owner uuid);
+    create index a_owner on public.a (owner);
+    create policy p1 on public.a for select using (true);
+    create table public.b (id int primary key);
+    create policy p2 on public.b for select using (true);
+    alter table public.a rename to c;
+    drop policy p2 on public.b;
+    """
+    replay(cat, parse_sql("m.sql", sql))
+    for copy in (cat, cat.clone(), pickle.loads(pickle.dumps(cat))):
+        assert [p.name for p in copy.policies_on(("public", "c"))] == ["p1"]
+        assert copy.policies_on(("public", "a")) == []
+        assert copy.policies_on(("public", "b")) == []
+        assert {i.name for i in copy.indexes_on(("public", "c"))} >= {"a_owner"}
+        assert copy.indexes_on(("public", "a")) == []

@@ -105,7 +105,7 @@ class AppliedMigrationEdited(PerfRule):
             return  # comments or formatting only: nothing runs differently
         removed = [
             r.head_line
-            for r in removed_statements(base_text, ctx.parsed.text, path)
+            for r in removed_statements(base_text, ctx.parsed.text)
             if r.head_line is not None
         ]
         first = min(ctx.file.added_lines or removed, default=None)

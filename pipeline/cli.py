@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -29,6 +30,7 @@ from agents.changes import Workspace
 from agents.errors import ArchitectReviewError, ExitCode, InputError, UsageError
 from agents.findings import SPECIALISTS
 from pipeline.gate import FAIL_ON_CHOICES, FailOn
+from pipeline.gc_pause import gc_paused
 
 PROG = "architect-review"
 
@@ -267,11 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error argparse already printed (2)
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
     try:
-        if args.command == "review":
-            return _cmd_review(args)
-        if args.command == "rules":
-            return _cmd_rules(args)
-        return _cmd_github(args)
+        with gc_paused():  # a short-lived command: see pipeline.gc_pause
+            if args.command == "review":
+                return _cmd_review(args)
+            if args.command == "rules":
+                return _cmd_rules(args)
+            return _cmd_github(args)
     except ArchitectReviewError as exc:
         _error(str(exc))
         return exc.exit_code
@@ -290,5 +293,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERNAL
 
 
+def entry() -> None:
+    """The ``architect-review`` program: :func:`main`, then exit.
+
+    Before exiting, every object still alive is frozen out of the cyclic
+    collector's reach: the interpreter's final collection would otherwise walk
+    the whole review once more (0.5 s on the 300-file benchmark) only to free
+    memory the process is about to give back anyway.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -16,6 +16,7 @@ from agents.changes import Workspace
 from agents.registry import Stage, with_runs
 from agents.specialist import LlmReviewer, RuleRunner
 from pipeline.config import Config
+from pipeline.gc_pause import gc_paused
 from pipeline.graph import build_graph
 from pipeline.report import Review
 from pipeline.state import ReviewInput
@@ -58,7 +59,8 @@ async def arun_review(
         "config": config,
         "llm_status": status,
     }
-    result = await graph.ainvoke(state)
+    with gc_paused():
+        result = await graph.ainvoke(state)
     review: Review = result["review"]
     return review
 

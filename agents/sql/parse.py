@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,24 +126,52 @@ def first_location(node: Any) -> int | None:
     return None
 
 
-def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
-    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value.
+def _walk(node: Any) -> list[tuple[str, AstNode]]:
+    """Every typed node inside ``node``, depth first, in document order.
 
-    Depth first, in document order.  Iterative with an explicit stack: nested
-    ``yield from`` generators cost a frame per level for every node yielded,
-    and rules walk every policy and function body, so this is the hot loop of
-    a large review.
+    Iterative with an explicit stack: nested ``yield from`` generators cost a
+    frame per level for every node yielded.
     """
+    out: list[tuple[str, AstNode]] = []
     stack: list[tuple[Any, Any]] = [(None, node)]
     pop, push = stack.pop, stack.extend
     while stack:
         key, value = pop()
         if isinstance(value, dict):
             if key is not None and key[:1].isupper():
-                yield key, value
+                out.append((key, value))
             push(reversed(value.items()))
         elif isinstance(value, list):
             push((None, item) for item in reversed(value))
+    return out
+
+
+_WALKED: dict[int, tuple[Any, tuple[tuple[str, AstNode], ...]]] = {}
+_WALKED_LOCK = threading.Lock()
+_WALKED_MAX = 8192
+
+
+def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
+    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value.
+
+    Depth first, in document order.  This is the hot loop of a large review:
+    some thirty rules walk the same policy and function expressions, so each
+    node's walk is remembered (keyed by identity, holding the node itself so
+    the identity cannot be reused while remembered; trees are never mutated).
+    """
+    if not isinstance(node, (dict, list)):
+        return iter(())
+    key = id(node)
+    with _WALKED_LOCK:
+        hit = _WALKED.get(key)
+    if hit is not None and hit[0] is node:
+        return iter(hit[1])
+    flat = tuple(_walk(node))
+    with _WALKED_LOCK:
+        if len(_WALKED) >= _WALKED_MAX:
+            del _WALKED[next(iter(_WALKED))]
+        _WALKED[key] = (node, flat)
+    return iter(flat)
 
 
 def parse_sql(path: str, text: str) -> ParsedSql:

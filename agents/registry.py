@@ -111,6 +111,10 @@ class Stage:
     """Picks its files from every reviewable file; None: the files routes send to ``name``."""
     settings: type[BaseModel] = field(default=NoSettings)
     """Validates its ``settings:`` section of the config file (default: it takes none)."""
+    worker_process: bool = False
+    """True when ``run`` is pure CPU work on the workspace that may run in a forked
+    worker process (see :mod:`pipeline.prefork`); stages that talk to servers or
+    hold connections keep False."""
 
     @property
     def specialist(self) -> Specialist | None:
@@ -130,18 +134,21 @@ STAGES: tuple[Stage, ...] = (
         run=rls_agent.run_rules,
         rules=RLS_RULES,
         prompt=resources.files(rls_security).joinpath("prompt.md"),
+        worker_process=True,
     ),
     Stage(
         "schema_performance",
         run=perf_agent.run_rules,
         rules=(*PERF_RULES, *PERF_TS_RULES),
         prompt=resources.files(schema_performance).joinpath("prompt.md"),
+        worker_process=True,
     ),
     Stage(
         "edge_reliability",
         run=edge_agent.run_rules,
         rules=EDGE_RULES,
         prompt=resources.files(edge_reliability).joinpath("prompt.md"),
+        worker_process=True,
     ),
 )
 """Every stage, in the order the review lists them."""

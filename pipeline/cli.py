@@ -181,11 +181,12 @@ def _write(text: str, output: str | None = None) -> None:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    from pipeline.config import load_config
+    from agents import registry
+    from pipeline.config import configured_workspace, load_config
+    from pipeline.prefork import start_workers
     from pipeline.render.json import render_json
     from pipeline.render.markdown import render_markdown
     from pipeline.render.text import render_text
-    from pipeline.session import ReviewSession
     from pipeline.sources.git import close_workspace
 
     if args.diff is None and (not args.base or not args.head):
@@ -202,11 +203,17 @@ def _cmd_review(args: argparse.Namespace) -> int:
     fail_on = cast("FailOn | None", args.fail_on)  # argparse's choices are FAIL_ON_CHOICES
     config = config.with_overrides(fail_on=fail_on, model=args.model)
 
-    workspace = _workspace(args, config.max_file_bytes)
+    workspace = configured_workspace(_workspace(args, config.max_file_bytes), config)
+    # Fork the rule packs' workers before LangGraph is imported (pipeline.session):
+    # they review while this process imports it, each on its own core.
+    workers = start_workers(workspace, config, registry.STAGES)
     try:
+        from pipeline.session import ReviewSession
+
         session = ReviewSession.start(config, os.environ, no_llm=args.no_llm)
-        review = session.review(workspace)
+        review = session.review(workspace, runners=workers.runs)
     finally:
+        workers.close()
         close_workspace(workspace)
 
     if args.format == "json":

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agents.changes import Workspace
 from agents.errors import UsageError
 from agents.projects import ProjectSpec
 from agents.registry import SHARED_SETTINGS, settings_model, stage_names
@@ -210,3 +211,20 @@ def load_config(path: Path | None, repo_root: Path | None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read config {path}: {_one_line(str(exc))}") from exc
     return config_from_text(text, str(path))
+
+
+def configured_workspace(workspace: Workspace, config: Config) -> Workspace:
+    """``workspace`` with the config's per-stage settings and Supabase projects applied.
+
+    A copy when anything changes, with an empty analysis cache: what was
+    computed for the unconfigured workspace (its discovered projects, say)
+    does not hold for the configured one.
+    """
+    update: dict[str, Any] = {}
+    if config.settings and not workspace.settings:
+        update["settings"] = dict(config.settings)
+    if config.projects and not workspace.project_specs:
+        update["project_specs"] = tuple(config.projects)
+    if not update:
+        return workspace
+    return dataclasses.replace(workspace, **update, _cache={}, _locks={})

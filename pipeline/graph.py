@@ -38,7 +38,7 @@ from agents.registry import Stage
 from agents.specialist import LlmOutcome, LlmReviewer, LlmUsage, RuleOutcome
 from agents.suppression import suppressions_in
 from pipeline.report import Review, ReviewStats, SpecialistStats, Verdict
-from pipeline.routing import RoutingPlan, route
+from pipeline.routing import RoutingPlan, plan_for
 from pipeline.state import ReviewInput, ReviewOutput, ReviewState, StageTask
 
 log = logging.getLogger(__name__)
@@ -59,21 +59,7 @@ def _load(state: ReviewState) -> dict[str, Any]:
 def _route_node(stages: Sequence[Stage]) -> Callable[[ReviewState], dict[str, Any]]:
     def route_files(state: ReviewState) -> dict[str, Any]:
         config, workspace = state["config"], state["workspace"]
-        selectors = {
-            s.name: (lambda f, selects=s.selects: selects(f, workspace))
-            for s in stages
-            if s.selects is not None
-        }
-        projects = workspace.projects
-        plan = route(
-            workspace.files,
-            config.routes,
-            config.skip,
-            config.max_file_bytes,
-            stages=[s.name for s in stages],
-            selectors=selectors,
-            projects=projects,
-        )
+        plan = plan_for(workspace, config.routes, config.skip, config.max_file_bytes, stages)
         notes = _suppression_problems(plan, stages)
         for path in _outside_projects(plan, workspace):
             notes.setdefault(path, []).append(OUTSIDE_PROJECTS_NOTE)

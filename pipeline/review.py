@@ -8,27 +8,17 @@ graph with stand-in stages.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Mapping, Sequence
 
 from agents import registry
 from agents.changes import Workspace
 from agents.registry import Stage, with_runs
 from agents.specialist import LlmReviewer, RuleRunner
-from pipeline.config import Config
+from pipeline.config import Config, configured_workspace
 from pipeline.gc_pause import gc_paused
 from pipeline.graph import build_graph
 from pipeline.report import Review
 from pipeline.state import ReviewInput
-
-
-def _with_settings(workspace: Workspace, config: Config) -> Workspace:
-    update: dict[str, object] = {}
-    if config.settings and not workspace.settings:
-        update["settings"] = dict(config.settings)
-    if config.projects and not workspace.project_specs:
-        update["project_specs"] = tuple(config.projects)
-    return dataclasses.replace(workspace, **update) if update else workspace  # type: ignore[arg-type]
 
 
 def _stages(
@@ -55,7 +45,7 @@ async def arun_review(
     graph = build_graph(stages=_stages(stages, runners), llm=llm, llm_model=config.llm.model)
     status = llm_status or (f"claude ({config.llm.model})" if llm else "rules only")
     state: ReviewInput = {
-        "workspace": _with_settings(workspace, config),
+        "workspace": configured_workspace(workspace, config),
         "config": config,
         "llm_status": status,
     }

@@ -23,9 +23,9 @@ from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.changes import ChangedFile, FileStatus
+from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.projects import SupabaseProject, project_for
-from agents.registry import stage_names
+from agents.registry import Stage, stage_names
 from pipeline.globs import glob_match
 
 
@@ -291,3 +291,29 @@ def route(
                 chosen[stage].append(file)
     plan.by_stage = {s: fs for s, fs in chosen.items() if fs}
     return plan
+
+
+def plan_for(
+    workspace: Workspace,
+    routes: Sequence[Route],
+    skips: Sequence[SkipRule],
+    max_file_bytes: int,
+    stages: Sequence[Stage],
+) -> RoutingPlan:
+    """The routing plan of ``workspace`` for ``stages``: their own file selectors, the
+    route table and the repository's Supabase projects (the graph's route node and the
+    worker processes of :mod:`pipeline.prefork` must agree on it)."""
+    selectors = {
+        s.name: (lambda f, selects=s.selects: selects(f, workspace))
+        for s in stages
+        if s.selects is not None
+    }
+    return route(
+        workspace.files,
+        routes,
+        skips,
+        max_file_bytes,
+        stages=[s.name for s in stages],
+        selectors=selectors,
+        projects=workspace.projects,
+    )

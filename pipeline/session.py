@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from agents.changes import Workspace
 from agents.errors import ExitCode
 from agents.registry import Stage
-from agents.specialist import LlmReviewer
+from agents.specialist import LlmReviewer, RuleRunner
 from pipeline.config import Config
 from pipeline.gate import exit_code
 from pipeline.report import Review, ReviewStats
@@ -87,12 +87,23 @@ class ReviewSession:
         llm, status = make_llm_reviewer(config, environ, no_llm)
         return cls(config, llm, status, stages)
 
-    def review(self, workspace: Workspace) -> Review:
-        """The review of ``workspace`` (a change without files is "nothing to review")."""
+    def review(
+        self, workspace: Workspace, *, runners: Mapping[str, RuleRunner] | None = None
+    ) -> Review:
+        """The review of ``workspace`` (a change without files is "nothing to review").
+
+        ``runners`` replaces the ``run`` of named stages: the collectors of the
+        worker processes :mod:`pipeline.prefork` started, or test doubles.
+        """
         if not workspace.files:
             return empty_review(self.llm_status)
         return run_review(
-            workspace, self.config, llm=self.llm, llm_status=self.llm_status, stages=self.stages
+            workspace,
+            self.config,
+            llm=self.llm,
+            llm_status=self.llm_status,
+            stages=self.stages,
+            runners=runners or None,
         )
 
     def exit_code(self, review: Review) -> ExitCode:

@@ -10,6 +10,7 @@ process, so a 300-file review does not spawn 300 processes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import weakref
@@ -236,6 +237,10 @@ class GitTree:
         self._texts: dict[str, str | None] = {}
         self._why: dict[str, str] = {}
         self._cat: _CatFile | None = None
+        self._cat_pid = 0
+        self._inherited: _CatFile | None = None
+        """The process that started ``_cat``: a forked worker (pipeline.prefork) must
+        not write to its parent's cat-file pipe, so it starts its own."""
 
     def _listing(self) -> dict[str, tuple[str, int]]:
         with self._lock:
@@ -271,8 +276,11 @@ class GitTree:
         with self._lock:
             if path in self._texts:
                 return self._texts[path]
-            if self._cat is None:
-                self._cat = _CatFile(self.repo)
+            if self._cat is None or self._cat_pid != os.getpid():
+                # keep a forked parent's process referenced: finalizing it here would
+                # close the pipe it still uses (the worker leaves with os._exit)
+                self._inherited = self._cat
+                self._cat, self._cat_pid = _CatFile(self.repo), os.getpid()
             cat = self._cat
         data = cat.read(object_id)
         text: str | None = None

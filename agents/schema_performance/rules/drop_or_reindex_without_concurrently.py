@@ -129,12 +129,17 @@ class DropOrReindexWithoutConcurrently(PerfRule):
 
 def _tables_dropped_by_pr(ctx: PerfContext) -> set[QualName]:
     """Tables a ``DROP TABLE`` of the PR's SQL removes (an index dropped on its way out
-    locks nothing that the table's own drop does not)."""
-    out: set[QualName] = set()
-    for parsed in ctx.pr_files:
-        for stmt in parsed.statements:
-            if stmt.kind != "DropStmt" or stmt.node.get("removeType") != "OBJECT_TABLE":
-                continue
-            for obj in stmt.node.get("objects") or []:
-                out.add(qualname_of_names(strings((obj.get("List") or {}).get("items"))))
-    return out
+    locks nothing that the table's own drop does not).  Read once per project and
+    review: every file's context asks about the same PR."""
+
+    def compute() -> set[QualName]:
+        out: set[QualName] = set()
+        for parsed in ctx.pr_files:
+            for stmt in parsed.statements:
+                if stmt.kind != "DropStmt" or stmt.node.get("removeType") != "OBJECT_TABLE":
+                    continue
+                for obj in stmt.node.get("objects") or []:
+                    out.add(qualname_of_names(strings((obj.get("List") or {}).get("items"))))
+        return out
+
+    return ctx.workspace.cached(f"perf:dropped-tables:{id(ctx.analysis)}", compute)

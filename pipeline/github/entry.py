@@ -267,6 +267,10 @@ def _load_config(settings: GitHubSettings, base: Tree, command: Command | None) 
     else:
         config = config_from_text(text, path)
     config = config.with_overrides(fail_on=settings.fail_on, model=settings.model)
+    sql = dict(config.settings.get("sql", {}))
+    if settings.model_cache_dir is not None and not sql.get("model_cache_dir"):
+        sql["model_cache_dir"] = str(settings.model_cache_dir)
+        config = config.model_copy(update={"settings": {**config.settings, "sql": sql}})
     if command is not None and command.specialists:
         config = _only_specialists(config, command.specialists)
     return config

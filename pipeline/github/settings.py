@@ -62,6 +62,10 @@ class GitHubSettings:
     max_inline_comments: int = 25
     llm_environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The ``ANTHROPIC_*`` variables, handed to the LLM factory (never logged)."""
+    model_cache_dir: Path | None = None
+    """``ARCHITECT_REVIEW_MODEL_CACHE``: where the replayed base schema is kept between
+    runs (the action restores it with ``actions/cache``, keyed by the base commit);
+    used unless the config file's ``settings: sql: model_cache_dir`` says otherwise."""
 
 
 def _flag(value: str | None) -> bool:
@@ -148,4 +152,5 @@ def build_settings(
             environ.get("ARCHITECT_REVIEW_RETRY_DEADLINE"), 300.0, "retry deadline"
         ),
         llm_environ=llm_environ,
+        model_cache_dir=_path(environ.get("ARCHITECT_REVIEW_MODEL_CACHE")),
     )

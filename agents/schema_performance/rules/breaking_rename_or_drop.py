@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 from typing import ClassVar
 
-from agents.changes import Tree, Workspace
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
@@ -15,9 +13,8 @@ from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import format_qualname, qualname_of_names, qualname_of_rangevar, strings
 from agents.sql.model import QualName
 from agents.sql.parse import Statement
-from agents.ts.supabase_js import is_code_path, references
+from agents.ts.app_code import code_files, files_querying
 
-CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".astro", ".svelte", ".vue", ".py")
 MAX_FILES_NAMED = 5
 _API_OBJECTS = {
     "OBJECT_FUNCTION": "function",
@@ -25,61 +22,6 @@ _API_OBJECTS = {
     "OBJECT_MATVIEW": "materialized view",
 }
 """Objects the Data API serves besides tables: views via ``.from()``, functions via ``.rpc()``."""
-
-
-def _word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(word)}(?![A-Za-z0-9_])")
-
-
-def code_files(tree: Tree) -> list[str]:
-    """Application source files of a tree (Edge Functions, front end, scripts)."""
-    return [
-        p
-        for p in tree.list_files("")
-        if p.endswith(CODE_SUFFIXES) and "node_modules/" not in p and "/dist/" not in f"/{p}"
-    ]
-
-
-def files_mentioning(tree: Tree, paths: list[str], words: tuple[str, ...]) -> list[str]:
-    """Files among ``paths`` of ``tree`` that mention every one of ``words`` as an identifier.
-
-    Words, not references: kept for RLS-enabled-without-policies (another owner); this rule
-    reads real supabase-js queries (:func:`files_querying`).
-    """
-    patterns = [_word(w) for w in words]
-    out: list[str] = []
-    for path in paths:
-        text = tree.read_text(path)
-        if text and all(p.search(text) for p in patterns):
-            out.append(path)
-    return out
-
-
-def files_querying(
-    ws: Workspace, side: str, table: str, column: str | None = None, rpc: bool = False
-) -> list[str]:
-    """Application files of one side of the PR that query ``table`` (and ``column``) or call
-    the RPC ``table``, read from supabase-js chains (:mod:`agents.ts.supabase_js`).
-
-    A cheap text filter (the name as a string literal) picks the files worth parsing.
-    """
-    tree = ws.head if side == "head" else ws.base
-    paths = ws.cached(f"perf:{side}-code-files", lambda: code_files(tree))
-    found: list[str] = []
-    for path in paths:
-        if not is_code_path(path):
-            continue
-        text = tree.read_text(path)
-        if not text or not any(q + table + q in text for q in ("'", '"', "`")):
-            continue
-        refs = ws.cached(f"supabase-js:{side}:{path}", partial(references, path, text))
-        if rpc:
-            hit = table in refs.rpcs
-        else:
-            hit = table in refs.columns and (column is None or column in refs.columns[table])
-        if hit:
-            found.append(path)
-    return found
 
 
 def _head_users(ctx: PerfContext, name: str, rpc: bool) -> list[str]:
@@ -242,7 +184,7 @@ class BreakingRenameOrDrop(PerfRule):
     ) -> Finding:
         ws = ctx.workspace
         key = f"perf-queries:{table}.{column}"
-        head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
+        head_code = ws.cached("app-code:head", lambda: code_files(ws.head))
         head_users = ws.cached(key + ":head", lambda: files_querying(ws, "head", table, column))
         base_users = ws.cached(key + ":base", lambda: files_querying(ws, "base", table, column))
         old = column or table

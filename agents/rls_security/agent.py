@@ -49,7 +49,7 @@ def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome
             ctx = (
                 deleted_migration_context(file, analyses, rule_settings)
                 if file.status == FileStatus.DELETED
-                else _context(file, analyses, rule_settings)
+                else _context(file, analyses, rule_settings, workspace)
             )
             if ctx is None:
                 if file.status != FileStatus.DELETED and _is_migration(workspace, file.path):
@@ -87,7 +87,7 @@ def _is_migration(workspace: Workspace, path: str) -> bool:
 
 
 def _context(
-    file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, object]
+    file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, object], workspace: Workspace
 ) -> SqlRuleContext | None:
     """The rule context of a changed (not deleted) SQL file."""
     analysis = analyses.for_path(file.path)
@@ -100,6 +100,7 @@ def _context(
         analysis=analysis,
         statements=[] if parsed.error else analysis.changed_statements(file.path),
         settings=settings,
+        workspace=workspace,
     )
 
 

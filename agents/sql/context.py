@@ -31,6 +31,9 @@ class SqlRuleContext:
     """The statements of this file the PR added or changed, in file order."""
     settings: dict[str, Any] = field(default_factory=dict)
     """The specialist's settings from the frozen config."""
+    workspace: Workspace | None = None
+    """The whole review's workspace, for the few rules that look beyond SQL (who queries
+    a table in the application code); None where a context is built without one."""
 
     @property
     def path(self) -> str:
@@ -126,6 +129,7 @@ def contexts_for(
                     analysis=analysis,
                     statements=analysis.changed_statements(path),
                     settings=dict(settings or {}),
+                    workspace=workspace,
                 )
             )
     for file in workspace.files:

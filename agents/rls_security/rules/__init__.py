@@ -28,6 +28,7 @@ from agents.rls_security.rules.security_state_regressed import SecurityStateRegr
 from agents.rls_security.rules.self_update_privileged_columns import SelfUpdatePrivilegedColumns
 from agents.rls_security.rules.sql_does_not_parse import SqlDoesNotParse
 from agents.rls_security.rules.storage_policy_bucket_only import StoragePolicyBucketOnly
+from agents.rls_security.rules.table_queried_not_granted import TableQueriedNotGranted
 from agents.rls_security.rules.table_without_rls import TableWithoutRls
 from agents.rls_security.rules.uncorrelated_subquery import UncorrelatedSubquery
 from agents.rls_security.rules.unprotected_relation_in_api import UnprotectedRelationInApi
@@ -65,4 +66,5 @@ RULES: tuple[type[RlsRule], ...] = (
     RlsBypassGranted,
     DefinerReadsVaultSecret,
     SecurityStateRegressed,
+    TableQueriedNotGranted,
 )

@@ -37,7 +37,7 @@ from agents.ts.syntax import declarations
 
 TS_FAMILY = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts", ".cjs", ".cts")
 COMPONENTS = (".astro", ".vue", ".svelte")
-COLUMN_FIRST = frozenset(
+COMPARISON_FILTERS = frozenset(
     {
         "eq",
         "neq",
@@ -57,16 +57,15 @@ COLUMN_FIRST = frozenset(
         "rangeLt",
         "rangeLte",
         "rangeAdjacent",
-        "textSearch",
-        "order",
         "likeAllOf",
         "likeAnyOf",
         "ilikeAllOf",
         "ilikeAnyOf",
-        "not",
-        "filter",
     }
 )
+"""Filters ``(column, value)``: supabase-js quotes the value, never the column name."""
+COLUMN_FIRST = COMPARISON_FILTERS | {"textSearch", "order", "not", "filter"}
+"""Chain methods whose first argument names a column."""
 ROW_METHODS = frozenset({"insert", "update", "upsert"})
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n(.*?)\n---", re.S)

@@ -12,29 +12,7 @@ from agents.edge_reliability.flow.labels import INJECTION_SAFE, Origin, caller, 
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import arguments, line_of, node_text, object_property, unwrap
-
-_COLUMN_FILTERS = frozenset(
-    {
-        "eq",
-        "neq",
-        "gt",
-        "gte",
-        "lt",
-        "lte",
-        "like",
-        "ilike",
-        "is",
-        "in",
-        "contains",
-        "containedBy",
-        "overlaps",
-        "likeAllOf",
-        "likeAnyOf",
-        "ilikeAllOf",
-        "ilikeAnyOf",
-    }
-)
-"""Filters whose *value* supabase-js quotes, but whose column name it does not."""
+from agents.ts.supabase_js import COMPARISON_FILTERS
 
 
 class UnvalidatedInputInFilter(EdgeRule):
@@ -157,7 +135,7 @@ def _raw_positions(method: str, args: list[ts.Node], service: bool) -> list[int]
         options = unwrap(args[2]) if len(args) > 2 else None
         raw = options is None or object_property(options, "type") is None
         positions = ((0,) if service else ()) + ((1,) if raw else ())
-    elif method in _COLUMN_FILTERS and service:
+    elif method in COMPARISON_FILTERS and service:
         positions = (0,)
     return [i for i in positions if i < len(args)]
 

@@ -9,6 +9,7 @@ as a miss).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -508,3 +509,18 @@ def function_for_statement(ctx: SqlRuleContext, stmt: Statement) -> Function | N
         func = node.get("func") or {}
         names = [str(s["String"]["sval"]) for s in func.get("objname") or [] if "String" in s]
     return ctx.after.functions.get(qualname_of_names(names))
+
+
+def api_callable_definers(
+    ctx: SqlRuleContext,
+) -> Iterator[tuple[Statement, Function, set[str]]]:
+    """``(statement, function, roles)`` for each SECURITY DEFINER function the PR defines
+    (or alters) that ``anon``/``authenticated`` can call over ``/rest/v1/rpc``: the starting
+    point of every rule about what such a function lets a caller do."""
+    for stmt in ctx.statements_of("CreateFunctionStmt", "AlterFunctionStmt"):
+        fn = function_for_statement(ctx, stmt)
+        if fn is None or not fn.security_definer or not judged_definition(ctx, stmt, fn):
+            continue
+        roles = api_executable(ctx.after, fn)
+        if roles:
+            yield stmt, fn, roles

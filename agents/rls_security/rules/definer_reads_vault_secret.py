@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import api_executable, function_for_statement, judged_definition
+from agents.rls_security.facts import api_callable_definers
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, references_caller, string_constants, walk
 from agents.sql.body import FunctionBody, body_sql
@@ -110,13 +110,7 @@ class DefinerReadsVaultSecret(RlsRule):
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
-        for stmt in ctx.statements_of("CreateFunctionStmt", "AlterFunctionStmt"):
-            fn = function_for_statement(ctx, stmt)
-            if fn is None or not fn.security_definer or not judged_definition(ctx, stmt, fn):
-                continue
-            roles = api_executable(ctx.after, fn)
-            if not roles:
-                continue
+        for stmt, fn, roles in api_callable_definers(ctx):
             body = body_sql(fn)
             if body is None or guards_caller(body):
                 continue
@@ -144,11 +138,7 @@ class DefinerReadsVaultSecret(RlsRule):
                 f"{format_qualname(fn.qualname)} from public, anon, authenticated;` and call it "
                 "only from triggers, cron or the service role.",
                 severity=(
-                    Severity.MEDIUM
-                    if addresses
-                    else Severity.CRITICAL
-                    if leaks
-                    else Severity.HIGH
+                    Severity.MEDIUM if addresses else Severity.CRITICAL if leaks else Severity.HIGH
                 ),
             )
 

@@ -9,10 +9,8 @@ from typing import ClassVar
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import (
     FunctionFacts,
-    api_executable,
+    api_callable_definers,
     function_facts,
-    function_for_statement,
-    judged_definition,
     publicly_readable,
     user_owned,
 )
@@ -122,13 +120,7 @@ class DefinerRpcWithoutAuthz(RlsRule):
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
-        for stmt in ctx.statements_of("CreateFunctionStmt", "AlterFunctionStmt"):
-            fn = function_for_statement(ctx, stmt)
-            if fn is None or not fn.security_definer or not judged_definition(ctx, stmt, fn):
-                continue
-            roles = api_executable(ctx.after, fn)
-            if not roles:
-                continue
+        for stmt, fn, roles in api_callable_definers(ctx):
             facts = function_facts(fn, ctx.after)
             if facts.opaque or facts.calls_unknown:
                 continue

@@ -1,6 +1,6 @@
 """What changed in the pull request, and the two trees around it.
 
-``ChangedFile`` is built by ``pipeline.diff`` from a unidiff ``PatchSet``;
+``ChangedFile`` is built by ``pipeline.sources.diff`` from a unidiff ``PatchSet``;
 rules read it.  ``Tree`` is read-only access to the repository at the base or
 head of the PR (a git commit, a GitHub ref, or, with only a diff file, what the
 hunks show).  ``Workspace`` bundles both with the changed files and caches the
@@ -64,6 +64,11 @@ class ChangedFile:
     """True when head_text is the real full file, not a reconstruction from hunks."""
     notes: tuple[str, ...] = ()
     """Things the reader should know (decoded with replacement, mode change only…)."""
+    metadata_only: bool = False
+    """True when the change holds no content: a mode change or a rename without edits."""
+    unreadable: str | None = None
+    """Why the head content could not be read although the file exists (``too large (…)``,
+    ``git could not read the object…``); the file is skipped with this reason."""
 
     def touches(self, line: int, end_line: int | None = None) -> bool:
         """True when any line in [line, end_line] was added or changed by the PR."""
@@ -140,12 +145,20 @@ class Workspace:
 
     @property
     def projects(self) -> tuple[SupabaseProject, ...]:
-        """The Supabase projects of the repository (base and head trees, and the PR's files)."""
+        """The Supabase projects of the repository at the head (the config's ``projects:``
+        when given, else discovered from the base tree's paths with the PR applied)."""
 
         def compute() -> tuple[SupabaseProject, ...]:
-            paths = {*self.head.list_files(), *self.base.list_files()}
-            paths.update(f.path for f in self.files)
-            paths.update(f.old_path for f in self.files if f.old_path)
+            # The head's paths are the base's with the PR applied: no listing of the head
+            # tree (one more API request in the Action) is needed to know them.
+            gone = {f.old_path or f.path for f in self.files if f.status is FileStatus.DELETED}
+            gone.update(
+                f.old_path for f in self.files if f.status is FileStatus.RENAMED and f.old_path
+            )
+            paths = {p for p in self.base.list_files() if p not in gone}
+            paths.update(f.path for f in self.files if f.status is not FileStatus.DELETED)
+            if not self.has_repo:
+                paths.update(self.head.list_files())
             return discover_projects(sorted(paths), self.project_specs)
 
         return self.cached("supabase-projects", compute)

@@ -1,4 +1,4 @@
-"""Typed errors, one hierarchy for the whole tool.
+"""Typed errors, one hierarchy for the whole tool, and the exit codes they map to.
 
 ``ArchitectReviewError``
     ├── ``UsageError``        bad arguments or configuration  → exit 2
@@ -6,33 +6,53 @@
     └── ``GitHubError``       the GitHub API failed in a way we cannot recover from → exit 3
 
 Analysis problems inside one file (SQL that does not parse, TypeScript with
-syntax errors) are *not* exceptions: they become low findings so the rest of the
-review goes on.  ``pipeline.cli.main`` maps each class to its exit code and a
-one-line message; no traceback reaches the user.
+syntax errors) are *not* exceptions: they become findings or notes so the rest
+of the review goes on.  Both front ends (``pipeline.cli`` and
+``pipeline.github.entry``) take every exit code from :class:`ExitCode`; each
+error class carries its own, and ``main()`` prints one line, never a traceback.
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code of ``architect-review``, in one place."""
+
+    OK = 0
+    """Review done (or nothing to review), nothing at or above ``--fail-on``."""
+    FINDINGS = 1
+    """A finding at or above ``--fail-on``."""
+    USAGE = 2
+    """Bad argument, configuration or input (unknown ref, unreadable diff…)."""
+    GITHUB = 3
+    """The GitHub API failed in a way retrying did not fix."""
+    INTERNAL = 4
+    """A bug: please report it (``ARCHITECT_REVIEW_DEBUG=1`` shows the traceback)."""
+    INTERRUPTED = 130
+    """Ctrl-C, as shells report SIGINT."""
 
 
 class ArchitectReviewError(Exception):
     """Base of every error the tool reports to the user on one line."""
 
-    exit_code = 2
+    exit_code: ExitCode = ExitCode.USAGE
 
 
 class UsageError(ArchitectReviewError):
     """Bad command-line arguments or configuration file."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class InputError(ArchitectReviewError):
     """The change to review cannot be read: bad ref, missing or malformed diff, unreadable file."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class GitHubError(ArchitectReviewError):
     """GitHub could not be reached or refused us in a way retrying does not fix."""
 
-    exit_code = 3
+    exit_code = ExitCode.GITHUB

@@ -77,6 +77,9 @@ class Finding(BaseModel):
     """Replacement text for lines ``line``..``end_line`` that is safe to apply as-is
     (rendered as a GitHub suggestion block on inline comments); None when no fix is
     mechanical."""
+    lines: tuple[int, ...] = ()
+    """When this finding groups the same rule's findings in one file
+    (:mod:`agents.architect.group`): every line, ``line`` first; empty otherwise."""
     reproduction: str | None = None
     """For findings measured on a real database: a one-line command that shows the problem
     again (rendered folded); not part of the fingerprint."""
@@ -96,6 +99,7 @@ class Finding(BaseModel):
     def to_json(self) -> dict[str, object]:
         """The JSON contract form (adds the fingerprint)."""
         data = self.model_dump(mode="json", exclude_none=False)
+        data["lines"] = list(self.lines) or ([] if self.line is None else [self.line])
         data["fingerprint"] = self.fingerprint
         return data
 

@@ -79,8 +79,8 @@ class SupabaseProject:
 
     def is_migration(self, path: str) -> bool:
         """True for a ``.sql`` file directly inside one of the migration folders."""
-        p = PurePosixPath(path)
-        return p.suffix == ".sql" and str(p.parent) in self.migration_dirs
+        parent, _, name = path.rpartition("/")  # plain string work: called for every file
+        return name.endswith(".sql") and len(name) > 4 and parent in self.migration_dirs
 
     def is_function_source(self, path: str) -> bool:
         """True for any file under the functions folder (``_shared`` included)."""
@@ -182,7 +182,7 @@ def project_for(projects: Sequence[SupabaseProject], path: str) -> SupabaseProje
     best_depth = -1
     for project in projects:
         for folder in (project.root, *project.migration_dirs, project.functions_dir):
-            depth = len(PurePosixPath(folder).parts) if folder else 0
+            depth = folder.count("/") + 1 if folder else 0  # folders are clean (_clean_dir)
             if _under(path, folder) and depth > best_depth:
                 best, best_depth = project, depth
     return best

@@ -63,6 +63,14 @@ class Rule(Generic[CtxT]):
     specialist: ClassVar[Specialist]
     severity_reason: ClassVar[str] = ""
     """One sentence on why the default severity is what it is."""
+    runs_on_partial_files: ClassVar[bool] = False
+    """True when the rule judges one expression on its own, so it still runs on a file
+    known only from its diff hunks (no repository); rules that need the whole file or
+    function (a missing CORS preflight, an uncaught exception) do not."""
+    whole_function: ClassVar[bool] = False
+    """True when a finding can be caused by a change anywhere in its enclosing function
+    (a handler without a preflight): in a modified file it is kept when any line of that
+    function changed, not only its own statement."""
 
     def check(self, ctx: CtxT) -> Iterator[Finding]:
         """Yield the findings of this rule in ``ctx``."""

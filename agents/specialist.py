@@ -4,13 +4,14 @@ A specialist runs its deterministic rules on the files routed to it (never
 raising for one bad file: a parse failure is a finding), then, when an LLM
 reviewer is configured, asks Claude for what the rules missed.  Each
 specialist package exposes ``run_rules(files, workspace) -> RuleOutcome`` in
-its ``agent.py``; the graph node in ``pipeline.graph`` times it, adds the LLM
-part and records failures without losing other branches' findings.
+its ``agent.py`` (a :data:`RuleRunner`), listed in :mod:`agents.registry`; the
+graph node in ``pipeline.graph`` times it, adds the LLM part and records
+failures without losing other branches' findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +27,14 @@ class RuleOutcome:
     suppressed: list[SuppressedFinding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the rules could not do or chose not to (opaque DO block, file too large…)."""
+    incomplete: list[str] = field(default_factory=list)
+    """Why this review cannot be trusted as complete (a migration that does not parse: what
+    follows the error was not reviewed).  One line each, naming the file; any entry makes
+    the review say "review incomplete" instead of approving."""
+
+
+RuleRunner = Callable[[Sequence[ChangedFile], Workspace], RuleOutcome]
+"""A stage's deterministic part: ``agents.<stage>.agent.run_rules``, or a test double."""
 
 
 @dataclass

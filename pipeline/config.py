@@ -17,9 +17,9 @@ exists (or the file given with ``--config``).  Every key is optional::
     llm:
       model: claude-sonnet-5-5
       token_budget: 200000
-    settings:                      # handed to each specialist as Workspace.settings[name]
-      rls_security: {}
-    database: auto                 # auto|off|required: apply migrations to a real PostgreSQL
+    settings:                      # per stage (validated by its model in agents.registry)
+      sql:                         # shared by the SQL specialists
+        model_cache_dir: .cache/architect-review
     projects:                      # replaces discovery of **/supabase/ project folders
       - root: apps/api/supabase
         migrations: [apps/api/supabase/migrations, db/migrations]
@@ -32,20 +32,20 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agents.changes import Workspace
 from agents.errors import UsageError
 from agents.projects import ProjectSpec
+from agents.registry import SHARED_SETTINGS, settings_model, stage_names
 from agents.specialist import LlmSettings
+from pipeline.gate import FailOn
 from pipeline.routing import DEFAULT_ROUTES, DEFAULT_SKIPS, Route, SkipRule
 
 DEFAULT_CONFIG_PATH = Path(".github/architect-review.yml")
-
-FailOn = Literal["critical", "high", "medium", "low", "never"]
-DatabaseMode = Literal["auto", "off", "required"]
 
 
 class LlmConfig(BaseModel):
@@ -81,7 +81,6 @@ class ConfigFile(BaseModel):
     llm: LlmConfig = LlmConfig()
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     projects: tuple[ProjectSpec, ...] = ()
-    database: DatabaseMode = "auto"
 
 
 class Config(BaseModel):
@@ -103,27 +102,16 @@ class Config(BaseModel):
     """Per-specialist settings, passed as ``Workspace.settings``."""
     projects: tuple[ProjectSpec, ...] = ()
     """Supabase project folders as configured (empty: discovered, see :mod:`agents.projects`)."""
-    database: DatabaseMode = "auto"
-    """Database stage: run when a server is available, never, or fail the review without it
-    (finer settings under ``settings: database:``, see :mod:`agents.database.stage`)."""
     source: str | None = None
     """The config file this came from (None: defaults only)."""
 
-    def with_overrides(
-        self,
-        *,
-        fail_on: FailOn | None = None,
-        model: str | None = None,
-        database: DatabaseMode | None = None,
-    ) -> Config:
+    def with_overrides(self, *, fail_on: FailOn | None = None, model: str | None = None) -> Config:
         """A copy with command-line overrides applied (the CLI wins over the file)."""
         update: dict[str, Any] = {}
         if fail_on is not None:
             update["fail_on"] = fail_on
         if model is not None:
             update["llm"] = dataclasses.replace(self.llm, model=model)
-        if database is not None:
-            update["database"] = database
         return self.model_copy(update=update) if update else self
 
 
@@ -137,6 +125,28 @@ def _validation_message(exc: ValidationError) -> str:
     return f"{where}: {_one_line(str(first['msg']))}"
 
 
+def _validated_settings(
+    sections: dict[str, dict[str, Any]], label: str
+) -> dict[str, dict[str, Any]]:
+    """Each ``settings:`` section checked by its stage's model (``agents.registry``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, values in sections.items():
+        model = settings_model(name)
+        if model is None:
+            known = ", ".join([*stage_names(), *SHARED_SETTINGS])
+            raise UsageError(
+                f"invalid config {label}: settings.{name}: no stage or analysis is called "
+                f"{name!r}; expected one of {known}"
+            )
+        try:
+            out[name] = model.model_validate(values).model_dump(exclude_none=True)
+        except ValidationError as exc:
+            raise UsageError(
+                f"invalid config {label}: settings.{name}.{_validation_message(exc)}"
+            ) from exc
+    return out
+
+
 def config_from_mapping(data: Any, source: str | None = None) -> Config:
     """Validate a parsed YAML document into a Config (UsageError, one line, when invalid)."""
     label = source or "config"
@@ -148,6 +158,7 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         parsed = ConfigFile.model_validate(data)
     except ValidationError as exc:
         raise UsageError(f"invalid config {label}: {_validation_message(exc)}") from exc
+    settings = _validated_settings(parsed.settings, label)
     routes = parsed.routes + (() if parsed.replace_default_routes else DEFAULT_ROUTES)
     skips = parsed.skip + (() if parsed.replace_default_skips else DEFAULT_SKIPS)
     try:
@@ -160,19 +171,31 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         fail_on=parsed.fail_on,
         max_file_bytes=parsed.max_file_bytes,
         llm=llm,
-        settings=parsed.settings,
+        settings=settings,
         projects=parsed.projects,
-        database=parsed.database,
         source=source,
     )
 
 
+def config_from_text(text: str, source: str) -> Config:
+    """The configuration in YAML ``text`` (from a file, or the base branch through the API)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UsageError(f"invalid YAML in {source}{where}: {_one_line(str(problem))}") from exc
+    return config_from_mapping(data, source)
+
+
 def load_config(path: Path | None, repo_root: Path | None) -> Config:
-    """The configuration for this run.
+    """The configuration for this run, from the local file system.
 
     ``path`` (``--config``) must exist when given.  Otherwise
     ``<repo_root>/.github/architect-review.yml`` is read when present, and the
-    defaults apply when it is not.
+    defaults apply when it is not.  (The Action reads the same file from the
+    base branch and hands its text to :func:`config_from_text`.)
     """
     if path is None:
         if repo_root is None:
@@ -187,11 +210,21 @@ def load_config(path: Path | None, repo_root: Path | None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read config {path}: {_one_line(str(exc))}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UsageError(f"invalid YAML in {path}{where}: {_one_line(str(problem))}") from exc
-    return config_from_mapping(data, str(path))
+    return config_from_text(text, str(path))
+
+
+def configured_workspace(workspace: Workspace, config: Config) -> Workspace:
+    """``workspace`` with the config's per-stage settings and Supabase projects applied.
+
+    A copy when anything changes, with an empty analysis cache: what was
+    computed for the unconfigured workspace (its discovered projects, say)
+    does not hold for the configured one.
+    """
+    update: dict[str, Any] = {}
+    if config.settings and not workspace.settings:
+        update["settings"] = dict(config.settings)
+    if config.projects and not workspace.project_specs:
+        update["project_specs"] = tuple(config.projects)
+    if not update:
+        return workspace
+    return dataclasses.replace(workspace, **update, _cache={}, _locks={})

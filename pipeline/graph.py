@@ -3,60 +3,47 @@
 ::
 
     load ─► route ─► Send ─► rls_security ───────┐
-                      ├────► schema_performance ─┤
-                      ├────► edge_reliability ───┼─► architect ─► render
-                      └────► database ───────────┘   (applies the migrations to a
-                                                      throwaway PostgreSQL)
+                      ├────► schema_performance ─┼─► architect ─► render
+                      ├────► edge_reliability ───┤
+                      └────► (any other stage) ──┘
 
-Specialist nodes are ``async``: their rules run in a worker thread
+One node per stage of :data:`agents.registry.STAGES` (the graph has no list
+of its own).  Stage nodes are ``async``: their rules run in a worker thread
 (``asyncio.to_thread``) and the optional LLM part is awaited, so under
-``ainvoke`` the three branches overlap fully.  Every node catches its own
-failures and records them in the state: LangGraph fails the whole run when one
-branch raises, and a crashed rule pack must not cost the other specialists'
-findings.  No ``RetryPolicy`` is set: the Anthropic SDK retries on its own.
+``ainvoke`` the branches overlap fully.  Each node returns the coverage row
+the review shows (:class:`~pipeline.report.SpecialistStats`); the render node
+assembles the :class:`~pipeline.report.Review` from the state, and nothing is
+patched after the graph returns.  Every node catches its own failures and
+records them in the state: LangGraph fails the whole run when one branch
+raises, and a crashed rule pack must not cost the other stages' findings.  No
+``RetryPolicy`` is set: the Anthropic SDK retries on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, cast
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Send
 
+from agents import registry
 from agents.architect.merge import deterministic_summary, merge_findings, verdict_for
-from agents.changes import ChangedFile, Workspace
-from agents.findings import SPECIALISTS, Specialist
+from agents.changes import Workspace
+from agents.registry import Stage
 from agents.specialist import LlmOutcome, LlmReviewer, LlmUsage, RuleOutcome
+from agents.suppression import suppressions_in
 from pipeline.report import Review, ReviewStats, SpecialistStats, Verdict
-from pipeline.routing import route
-from pipeline.state import (
-    DatabaseTask,
-    ReviewInput,
-    ReviewOutput,
-    ReviewState,
-    SpecialistRun,
-    SpecialistTask,
-)
+from pipeline.routing import RoutingPlan, plan_for
+from pipeline.state import ReviewInput, ReviewOutput, ReviewState, StageTask
 
 log = logging.getLogger(__name__)
 
-RuleRunner = Callable[[Sequence[ChangedFile], Workspace], RuleOutcome]
-"""``agents.<specialist>.agent.run_rules``, or a test double."""
-
 ARCHITECT = "architect"
-DATABASE = "database"
-
-
-def load_runner(specialist: Specialist) -> RuleRunner:
-    """The specialist's ``run_rules``, imported on first use (missing → ImportError)."""
-    module = importlib.import_module(f"agents.{specialist}.agent")
-    return cast(RuleRunner, module.run_rules)
 
 
 def _describe(exc: BaseException) -> str:
@@ -65,111 +52,118 @@ def _describe(exc: BaseException) -> str:
 
 
 def _load(state: ReviewState) -> dict[str, Any]:
-    """Record what the PR holds (the workspace itself is built by the caller)."""
-    return {"files_seen": len(state["workspace"].files)}
+    """Start the review's clock and record what the PR holds (the caller built the workspace)."""
+    return {"files_seen": len(state["workspace"].files), "started": time.perf_counter()}
 
 
-def _route(state: ReviewState) -> dict[str, Any]:
-    config = state["config"]
-    plan = route(state["workspace"].files, config.routes, config.skip, config.max_file_bytes)
-    return {"plan": plan}
+def _route_node(stages: Sequence[Stage]) -> Callable[[ReviewState], dict[str, Any]]:
+    def route_files(state: ReviewState) -> dict[str, Any]:
+        config, workspace = state["config"], state["workspace"]
+        plan = plan_for(workspace, config.routes, config.skip, config.max_file_bytes, stages)
+        notes = _suppression_problems(plan, stages)
+        for path in _outside_projects(plan, workspace):
+            notes.setdefault(path, []).append(OUTSIDE_PROJECTS_NOTE)
+        return {"plan": plan, "file_problems": notes}
+
+    return route_files
+
+
+OUTSIDE_PROJECTS_NOTE = (
+    "outside every Supabase project: reviewed as plain SQL, without a project's "
+    "migration history"
+)
+
+
+def _outside_projects(plan: RoutingPlan, workspace: Workspace) -> list[str]:
+    """Reviewed SQL files that belong to no Supabase project (said in the review)."""
+    reviewed = {f.path for files in plan.by_stage.values() for f in files}
+    return [p for p in sorted(reviewed) if p.endswith(".sql") and workspace.project_for(p) is None]
+
+
+def _suppression_problems(plan: RoutingPlan, stages: Sequence[Stage]) -> dict[str, list[str]]:
+    """Path → the suppression comments of a reviewed file the review cannot take as written
+    (unknown code, no reason, not ``ignore CODE``): reported once per file, by the pipeline,
+    whichever stages read the file."""
+    known = registry.known_codes(stages)
+    reviewed = {f.path: f for files in plan.by_stage.values() for f in files}
+    out: dict[str, list[str]] = {}
+    for path, file in reviewed.items():
+        problems = suppressions_in(path, file.head_text).problems(known)
+        if problems:
+            out[path] = problems
+    return out
 
 
 def _fan_out(state: ReviewState) -> list[Send] | str:
-    """One ``Send`` per specialist that has files; straight to the architect otherwise."""
+    """One ``Send`` per stage that has files; straight to the architect otherwise."""
     plan = state["plan"]
     sends = [
-        Send(
-            specialist,
-            SpecialistTask(
-                specialist=specialist,
-                files=plan.files_for(specialist),
-                workspace=state["workspace"],
-            ),
-        )
-        for specialist in SPECIALISTS
-        if plan.files_for(specialist)
+        Send(name, StageTask(stage=name, files=files, workspace=state["workspace"]))
+        for name, files in plan.by_stage.items()
     ]
-    if state["config"].database != "off":
-        sends.append(
-            Send(DATABASE, DatabaseTask(workspace=state["workspace"], config=state["config"]))
-        )
     return sends or ARCHITECT
 
 
-async def _database_node(task: DatabaseTask) -> dict[str, Any]:
-    """The database stage in a worker thread, beside the specialists (never raises)."""
-    from agents.database.stage import DatabaseSettings, run_database_stage
+def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], Any]:
+    """The async node of one stage: its rules in a thread, then (specialists) the LLM."""
+    specialist = stage.specialist if stage.prompt is not None else None
 
-    workspace, config = task["workspace"], task["config"]
-    settings = DatabaseSettings.from_mapping(
-        {**workspace.settings.get("database", {}), "mode": config.database}
-    )
-    outcome = await asyncio.to_thread(run_database_stage, workspace, settings)
-    if settings.mode == "required" and outcome.status in ("unavailable", "deadline"):
-        from agents.database.errors import DatabaseRequired
-
-        raise DatabaseRequired(f"database: required, but {outcome.coverage_line()}")
-    return {"database": outcome}
-
-
-def _specialist_node(
-    specialist: Specialist,
-    runner: RuleRunner | None,
-    llm: LlmReviewer | None,
-) -> Callable[[SpecialistTask], Any]:
-    """The async node of one specialist: rules in a thread, then the LLM."""
-
-    def run(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
-        chosen = runner if runner is not None else load_runner(specialist)
-        return chosen(files, workspace)
-
-    async def node(task: SpecialistTask) -> dict[str, Any]:
+    async def node(task: StageTask) -> dict[str, Any]:
         started = time.perf_counter()
         files, workspace = task["files"], task["workspace"]
-        record = SpecialistRun(specialist=specialist, files=[f.path for f in files], seconds=0.0)
+        stats = SpecialistStats(specialist=stage.name, files=[f.path for f in files])
         outcome = RuleOutcome()
         try:
-            outcome = await asyncio.to_thread(run, files, workspace)
+            outcome = await asyncio.to_thread(stage.run, files, workspace)
         except Exception as exc:  # recorded in the review, never lost: see module docstring
-            record.error = _describe(exc)
-            log.debug("%s rules failed", specialist, exc_info=True)
+            stats.error = _describe(exc)
+            log.debug("%s rules failed", stage.name, exc_info=True)
         llm_outcome = LlmOutcome()
-        if llm is not None:
+        if llm is not None and specialist is not None:
             try:
                 llm_outcome = await llm.review(specialist, files, workspace, outcome.findings)
             except Exception as exc:  # the LLM part is optional; rules still count
-                llm_outcome = LlmOutcome(error=_describe(exc), unreviewed=record.files)
-                log.debug("%s LLM review failed", specialist, exc_info=True)
-        record.findings = len(outcome.findings)
-        record.llm_findings = len(llm_outcome.findings)
-        record.notes = list(outcome.notes)
-        record.llm_usage = llm_outcome.usage
-        record.llm_unreviewed = list(llm_outcome.unreviewed)
-        record.llm_error = llm_outcome.error
-        record.seconds = time.perf_counter() - started
+                llm_outcome = LlmOutcome(error=_describe(exc), unreviewed=stats.files)
+                log.debug("%s LLM review failed", stage.name, exc_info=True)
+        stats.findings = len(outcome.findings)
+        stats.llm_findings = len(llm_outcome.findings)
+        stats.notes = list(outcome.notes)
+        stats.incomplete = list(outcome.incomplete)
+        stats.llm_error = llm_outcome.error
+        stats.llm_usage = llm_outcome.usage
+        stats.llm_unreviewed = list(llm_outcome.unreviewed)
+        stats.seconds = time.perf_counter() - started
         return {
             "rule_findings": list(outcome.findings),
             "suppressed": list(outcome.suppressed),
             "llm_findings": list(llm_outcome.findings),
-            "runs": [record],
+            "stage_stats": [stats],
         }
 
-    node.__name__ = f"{specialist}_node"
+    node.__name__ = f"{stage.name}_node"
     return node
+
+
+def _incomplete(state: ReviewState) -> list[str]:
+    """Why the review is incomplete: failed stages, what a stage could not review, and
+    files a stage would have reviewed but could not read.  Empty when complete."""
+    rows = state.get("stage_stats", [])
+    reasons = [f"{row.specialist} failed ({row.error})" for row in rows if row.error]
+    reasons += [r for row in rows for r in row.incomplete]
+    reasons += [f"{path}: not reviewed, {why}" for path, why in state["plan"].unreadable.items()]
+    return reasons
 
 
 def _architect_node(
     llm: LlmReviewer | None,
 ) -> Callable[[ReviewState], Coroutine[Any, Any, dict[str, Any]]]:
     async def architect(state: ReviewState) -> dict[str, Any]:
-        from agents.database.merge import merge_with_measurements
-
-        measured = merge_with_measurements(state.get("rule_findings", []), state.get("database"))
         merged = merge_findings(
-            measured.findings, state.get("llm_findings", []), state["workspace"]
+            state.get("rule_findings", []), state.get("llm_findings", []), state["workspace"]
         )
-        verdict = verdict_for(merged.findings)
+        incomplete = _incomplete(state)
+        reviewed = bool(state["plan"].by_stage)
+        verdict = verdict_for(merged.findings, complete=not incomplete)
         summary: str | None = None
         usage = LlmUsage()
         if llm is not None and state["config"].llm.summary and merged.findings:
@@ -180,107 +174,112 @@ def _architect_node(
         return {
             "merged": merged.findings,
             "verdict": verdict,
-            "summary": summary or deterministic_summary(merged.findings, verdict),
+            "summary": summary
+            or deterministic_summary(
+                merged.findings, verdict, incomplete=incomplete, reviewed=reviewed
+            ),
+            "incomplete": incomplete,
             "summary_usage": usage,
             "merge_stats": {
                 "duplicates_merged": merged.duplicates_merged,
                 "llm_dropped": merged.llm_dropped,
                 "llm_merged": merged.llm_merged,
+                "grouped": merged.grouped,
             },
-            "database_changed": measured.changed,
         }
 
     return architect
 
 
-def _render(state: ReviewState) -> dict[str, Any]:
-    """Assemble the output layer: the :class:`Review` every renderer reads."""
-    plan = state["plan"]
-    runs = sorted(state.get("runs", []), key=lambda r: SPECIALISTS.index(r.specialist))
-    usage = state.get("summary_usage", LlmUsage())
-    unreviewed: list[str] = []
-    for r in runs:
-        usage = usage.add(r.llm_usage)
-        unreviewed.extend(p for p in r.llm_unreviewed if p not in unreviewed)
-    merge_stats = state.get("merge_stats", {})
-    database = state.get("database")
-    database_notes: list[str] = []
-    if database is not None:
-        database_notes = [
-            *database.notes,
-            *state.get("database_changed", []),
-            *database.probe_notes(),
-        ]
-    stats = ReviewStats(
-        files_seen=state.get("files_seen", 0),
-        routed={s: [f.path for f in fs] for s, fs in plan.by_specialist.items()},
-        skipped=dict(plan.skipped),
-        unrouted=list(plan.unrouted),
-        specialists={
-            r.specialist: SpecialistStats(
-                specialist=r.specialist,
-                files=r.files,
-                seconds=r.seconds,
-                findings=r.findings,
-                llm_findings=r.llm_findings,
-                notes=r.notes,
-                error=r.error,
-                llm_error=r.llm_error,
-            )
-            for r in runs
-        },
-        file_notes={f.path: list(f.notes) for f in state["workspace"].files if f.notes},
-        llm_status=state["llm_status"],
-        llm_usage=usage,
-        llm_unreviewed=unreviewed,
-        llm_dropped=merge_stats.get("llm_dropped", 0),
-        llm_merged=merge_stats.get("llm_merged", 0),
-        duplicates_merged=merge_stats.get("duplicates_merged", 0),
-        database=database.coverage_line() if database is not None else None,
-        database_notes=database_notes,
-        probe=database.probe_line() if database is not None else None,
-        existing_risks=database.existing_risks if database is not None else [],
-    )
-    review = Review(
-        findings=list(state.get("merged", [])),
-        suppressed=list(state.get("suppressed", [])),
-        verdict=cast(Verdict, state.get("verdict", "approve")),
-        summary=state.get("summary", ""),
-        stats=stats,
-    )
-    return {"review": review}
+def _render_node(
+    stages: Sequence[Stage], llm_model: str | None
+) -> Callable[[ReviewState], dict[str, Any]]:
+    order = [s.name for s in stages]
+
+    def render(state: ReviewState) -> dict[str, Any]:
+        """Assemble the output layer: the :class:`Review` every renderer reads."""
+        plan = state["plan"]
+        rows = sorted(state.get("stage_stats", []), key=lambda r: order.index(r.specialist))
+        usage = state.get("summary_usage", LlmUsage())
+        for row in rows:
+            usage = usage.add(row.llm_usage)
+        unreviewed = list(dict.fromkeys(p for row in rows for p in row.llm_unreviewed))
+        merge_stats = state.get("merge_stats", {})
+        stats = ReviewStats(
+            files_seen=state.get("files_seen", 0),
+            routed={s: [f.path for f in fs] for s, fs in plan.by_stage.items()},
+            skipped=dict(plan.skipped),
+            unrouted=list(plan.unrouted),
+            incomplete=list(state.get("incomplete", [])),
+            specialists={row.specialist: row for row in rows},
+            file_notes=_file_notes(state),
+            projects=list(state["workspace"].projects),
+            llm_status=_llm_status(state["llm_status"], rows),
+            llm_usage=usage,
+            llm_model=llm_model,
+            llm_unreviewed=unreviewed,
+            llm_dropped=merge_stats.get("llm_dropped", 0),
+            llm_merged=merge_stats.get("llm_merged", 0),
+            duplicates_merged=merge_stats.get("duplicates_merged", 0),
+            grouped=merge_stats.get("grouped", 0),
+            seconds=time.perf_counter() - state.get("started", time.perf_counter()),
+        )
+        review = Review(
+            findings=list(state.get("merged", [])),
+            suppressed=list(state.get("suppressed", [])),
+            verdict=cast(Verdict, state.get("verdict", "approve")),
+            summary=state.get("summary", ""),
+            stats=stats,
+        )
+        return {"review": review}
+
+    return render
+
+
+def _llm_status(status: str, rows: Sequence[SpecialistStats]) -> str:
+    """``rules only: every LLM call failed (…)`` when Claude was asked and gave nothing back."""
+    asked = [row for row in rows if row.llm_error is not None or row.llm_usage.requests]
+    if asked and all(row.llm_error is not None for row in asked):
+        return f"rules only: every LLM call failed ({asked[0].llm_error})"
+    return status
+
+
+def _file_notes(state: ReviewState) -> dict[str, list[str]]:
+    problems = state.get("file_problems", {})
+    notes = {f.path: [*f.notes, *problems.get(f.path, ())] for f in state["workspace"].files}
+    return {path: found for path, found in notes.items() if found}
 
 
 def build_graph(
     *,
-    runners: Mapping[Specialist, RuleRunner] | None = None,
+    stages: Sequence[Stage] | None = None,
     llm: LlmReviewer | None = None,
+    llm_model: str | None = None,
 ) -> CompiledStateGraph[ReviewState, None, ReviewInput, ReviewOutput]:
     """The compiled review graph.
 
-    ``runners`` replaces a specialist's ``run_rules`` (tests); the others are
-    imported lazily inside their node, so a missing or broken rule pack becomes
-    an error recorded for that specialist.  ``llm`` adds the Claude part to
-    every specialist and the summary to the architect.
+    ``stages`` defaults to :data:`agents.registry.STAGES` (tests pass doubles
+    made with :func:`agents.registry.with_runs`, or an extra stage).  ``llm``
+    adds the Claude part to every stage with a prompt and the summary to the
+    architect; ``llm_model`` is the model it asks (for the footer's cost).
     """
-    runners = runners or {}
+    stages = registry.STAGES if stages is None else tuple(stages)
+    names = [s.name for s in stages]
     graph = StateGraph(ReviewState, input_schema=ReviewInput, output_schema=ReviewOutput)
     graph.add_node("load", _load)
-    graph.add_node("route", _route)
-    for specialist in SPECIALISTS:
-        node = _specialist_node(specialist, runners.get(specialist), llm)
-        # Send hands the node a SpecialistTask, not the state; LangGraph's typing cannot say so.
-        graph.add_node(specialist, cast(Any, node))
-    graph.add_node(DATABASE, cast(Any, _database_node))
+    # Closures over the stages: LangGraph's node typing cannot infer their state type.
+    graph.add_node("route", cast(Any, _route_node(stages)))
+    for stage in stages:
+        # Send hands the node a StageTask, not the state; LangGraph's typing cannot say so.
+        graph.add_node(stage.name, cast(Any, _stage_node(stage, llm)))
     graph.add_node(ARCHITECT, cast(Any, _architect_node(llm)))
-    graph.add_node("render", _render)
+    graph.add_node("render", cast(Any, _render_node(stages, llm_model if llm else None)))
 
     graph.add_edge(START, "load")
     graph.add_edge("load", "route")
-    graph.add_conditional_edges("route", _fan_out, [*SPECIALISTS, DATABASE, ARCHITECT])
-    for specialist in SPECIALISTS:
-        graph.add_edge(specialist, ARCHITECT)
-    graph.add_edge(DATABASE, ARCHITECT)
+    graph.add_conditional_edges("route", _fan_out, [*names, ARCHITECT])
+    for name in names:
+        graph.add_edge(name, ARCHITECT)
     graph.add_edge(ARCHITECT, "render")
     graph.add_edge("render", END)
     return graph.compile()

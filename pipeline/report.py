@@ -13,19 +13,30 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from agents.findings import Finding, Severity, Specialist, SuppressedFinding
+from agents.findings import Finding, Severity, SuppressedFinding
 from agents.llm.cost import estimate_cost
+from agents.projects import SupabaseProject
 from agents.specialist import LlmUsage
-from pipeline.render.links import BlobLinks
+
+
+def project_json(project: SupabaseProject) -> dict[str, object]:
+    """One Supabase project as the JSON lists it (``stats.projects``)."""
+    return {
+        "root": project.label,
+        "migrations": list(project.migration_dirs),
+        "functions": project.functions_dir,
+        "config": project.config_path,
+    }
 
 Verdict = Literal["approve", "comment", "request_changes"]
 
 
 @dataclass
 class SpecialistStats:
-    """How one specialist's branch went."""
+    """How one stage's branch went: its coverage row, built by its graph node."""
 
-    specialist: Specialist
+    specialist: str
+    """The stage's name (one of :data:`agents.registry.STAGES`)."""
     files: list[str] = field(default_factory=list)
     """Paths routed to it."""
     seconds: float = 0.0
@@ -36,13 +47,20 @@ class SpecialistStats:
     """LLM findings it produced (before verification)."""
     notes: list[str] = field(default_factory=list)
     """What its rules could not do (unparsable file, opaque DO block…)."""
+    incomplete: list[str] = field(default_factory=list)
+    """Why its part of the review is incomplete (``RuleOutcome.incomplete``)."""
     error: str | None = None
     """Set when its rules crashed or could not be loaded: its findings are missing."""
     llm_error: str | None = None
     """Set when its LLM part failed."""
+    llm_usage: LlmUsage = field(default_factory=LlmUsage)
+    """Tokens its LLM part spent (the JSON shows the review's total, ``stats.llm.usage``)."""
+    llm_unreviewed: list[str] = field(default_factory=list)
+    """Paths its LLM part did not review (the JSON shows them in ``stats.llm.unreviewed``)."""
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
+        del data["llm_usage"], data["llm_unreviewed"]  # reported once, for the whole review
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -59,10 +77,17 @@ class ReviewStats:
     """Path → why it was not reviewed (deleted, binary, generated, too large…)."""
     unrouted: list[str] = field(default_factory=list)
     """Paths no specialist reviews."""
+    incomplete: list[str] = field(default_factory=list)
+    """Why this review is incomplete: a stage failed, a stage could not review part of a
+    file, or a file a stage would review could not be read.  Empty when complete."""
     specialists: dict[str, SpecialistStats] = field(default_factory=dict)
-    """Per-specialist time, findings, notes, errors."""
+    """Per-stage time, findings, notes, errors (key: stage name, in registry order)."""
+    projects: list[SupabaseProject] = field(default_factory=list)
+    """The Supabase projects the review found (or was configured with): root, migration
+    folders, functions folder, config.toml."""
     file_notes: dict[str, list[str]] = field(default_factory=dict)
-    """Path → notes from diff parsing (non-UTF-8 replaced, mode change only…)."""
+    """Path → notes from diff parsing (non-UTF-8 replaced, mode change only…) and
+    suppression comments the review could not take as written."""
     llm_status: str = "rules only"
     """``claude (MODEL)``, or ``rules only: <why>``."""
     llm_usage: LlmUsage = field(default_factory=LlmUsage)
@@ -76,14 +101,8 @@ class ReviewStats:
     """LLM findings that duplicated another finding."""
     duplicates_merged: int = 0
     """Rule findings merged into an equivalent one from another specialist."""
-    database: str | None = None
-    """The coverage line of the database stage (None: not part of this run)."""
-    database_notes: list[str] = field(default_factory=list)
-    """What the database stage noted, and every rule verdict its measurements changed."""
-    probe: str | None = None
-    """The coverage line of the two-user RLS probe (None: not part of this run)."""
-    existing_risks: list[Finding] = field(default_factory=list)
-    """Leaks the probe proved on objects this PR did not touch: shown apart, not in the verdict."""
+    grouped: int = 0
+    """Rule findings folded into another of the same rule, file and severity (its ``lines``)."""
     seconds: float = 0.0
     """Wall time of the whole graph."""
 
@@ -92,12 +111,19 @@ class ReviewStats:
         """``specialist: error`` for every branch that failed."""
         return [f"{name}: {s.error}" for name, s in self.specialists.items() if s.error]
 
+    @property
+    def reviewed_nothing(self) -> bool:
+        """True when no changed file reached any stage (all skipped or not covered)."""
+        return not any(self.routed.values())
+
     def to_json(self) -> dict[str, object]:
         return {
             "files_seen": self.files_seen,
             "routed": {k: list(v) for k, v in self.routed.items()},
             "skipped": dict(self.skipped),
             "unrouted": list(self.unrouted),
+            "incomplete": list(self.incomplete),
+            "projects": [project_json(p) for p in self.projects],
             "specialists": {k: v.to_json() for k, v in self.specialists.items()},
             "file_notes": {k: list(v) for k, v in self.file_notes.items()},
             "errors": self.errors,
@@ -115,12 +141,7 @@ class ReviewStats:
                 "merged": self.llm_merged,
             },
             "duplicates_merged": self.duplicates_merged,
-            "database": {
-                "coverage": self.database,
-                "notes": list(self.database_notes),
-                "probe": self.probe,
-                "existing_risks": [f.to_json() for f in self.existing_risks],
-            },
+            "grouped": self.grouped,
             "seconds": round(self.seconds, 3),
         }
 
@@ -136,8 +157,12 @@ class Review:
     verdict: Verdict
     summary: str
     stats: ReviewStats = field(default_factory=ReviewStats)
-    links: BlobLinks | None = None
-    """Where findings link to (the head commit on GitHub), when known."""
+
+    @property
+    def complete(self) -> bool:
+        """False when part of the change could not be reviewed (``stats.incomplete``, which
+        the graph fills, or a failed stage)."""
+        return not (self.stats.incomplete or self.stats.errors)
 
     def worst(self) -> Severity | None:
         """The worst severity among the findings, None when there are none."""

@@ -16,15 +16,16 @@ defaults (see :mod:`pipeline.config`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.changes import ChangedFile, FileStatus
-from agents.findings import SPECIALISTS, Specialist
-from pipeline.diff import MODE_ONLY_NOTE, RENAME_ONLY_NOTE
+from agents.changes import ChangedFile, FileStatus, Workspace
+from agents.projects import SupabaseProject, project_for
+from agents.registry import Stage, stage_names
 from pipeline.globs import glob_match
 
 
@@ -34,11 +35,25 @@ class Route(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     paths: tuple[str, ...] = Field(min_length=1)
-    specialists: tuple[Specialist, ...] = Field(min_length=1)
+    specialists: tuple[str, ...] = Field(min_length=1)
+    """Names of review stages (:data:`agents.registry.STAGES`): the three specialists, or
+    any other registered stage."""
     content: str | None = None
     """Regular expression searched in the head text; the route applies only on a match."""
     why: str = ""
     """Why these files go there (shown by ``--help``-style docs, not in the comment)."""
+
+    @field_validator("specialists")
+    @classmethod
+    def _known_stages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = stage_names()
+        unknown = [name for name in value if name not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown specialist {', '.join(map(repr, unknown))}; "
+                f"expected one of {', '.join(known)}"
+            )
+        return value
 
     @field_validator("content")
     @classmethod
@@ -50,9 +65,14 @@ class Route(BaseModel):
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
         return value
 
-    def matches(self, file: ChangedFile) -> bool:
-        """True when this route sends ``file`` to its specialists."""
-        if not any(glob_match(p, file.path) for p in self.paths):
+    def matches(self, file: ChangedFile, also: str | None = None) -> bool:
+        """True when this route sends ``file`` to its specialists.
+
+        ``also`` is another path the file answers to (its place in a default project
+        layout, see :func:`default_layout_path`).
+        """
+        paths = (file.path,) if also is None else (file.path, also)
+        if not any(glob_match(p, path) for p in self.paths for path in paths):
             return False
         if self.content is None:
             return True
@@ -147,34 +167,86 @@ DEFAULT_SKIPS: tuple[SkipRule, ...] = (
 class RoutingPlan:
     """The outcome of routing one PR."""
 
-    by_specialist: dict[Specialist, list[ChangedFile]] = field(default_factory=dict)
-    """Files each specialist reviews (only specialists with at least one file)."""
+    by_stage: dict[str, list[ChangedFile]] = field(default_factory=dict)
+    """Files each stage reviews (only stages with at least one file), in stage order."""
     skipped: dict[str, str] = field(default_factory=dict)
     """Path → why it is not reviewed (deleted, binary, too large, generated…)."""
     unrouted: list[str] = field(default_factory=list)
     """Paths no route matches: not reviewed, listed in the comment."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Path → why a file some stage would have reviewed could not be read (binary, too
+    large, content unavailable): the review is incomplete without it."""
 
-    def files_for(self, specialist: Specialist) -> list[ChangedFile]:
-        return self.by_specialist.get(specialist, [])
+    def files_for(self, stage: str) -> list[ChangedFile]:
+        return self.by_stage.get(stage, [])
+
+
+CONTENT_UNAVAILABLE = "content unavailable (binary, or over the size limit)"
 
 
 def skip_reason(file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int) -> str | None:
-    """Why ``file`` is not reviewed at all, or None when it may be."""
+    """Why ``file`` is not reviewed at all, or None when it may be.
+
+    A deleted or merely renamed SQL file is still reviewed: deleting or renaming a
+    migration that already ran is itself the problem (the SQL specialists judge it
+    against the history; nothing else reads such a file).  The same file gets the
+    same reason whichever source it came from (a git range, a diff file, the
+    GitHub API): the sources record what they could not read in
+    ``ChangedFile.unreadable`` with the wording used here.
+    """
+    return _skip(file, skips, max_file_bytes)[0]
+
+
+def _skip(
+    file: ChangedFile, skips: Sequence[SkipRule], max_file_bytes: int
+) -> tuple[str | None, bool]:
+    """(reason, whether the content could not be read) — None when the file is reviewed."""
+    sql = file.path.endswith(".sql")
     if file.status is FileStatus.DELETED:
-        return "deleted"
+        return (None, False) if sql else ("deleted", False)
     if file.is_binary:
-        return "binary"
+        return "binary", True
     for rule in skips:
         if any(glob_match(p, file.path) for p in rule.paths):
-            return rule.reason
-    if not file.hunks and (MODE_ONLY_NOTE in file.notes or RENAME_ONLY_NOTE in file.notes):
-        return "no content change"
+            return rule.reason, False
+    renamed_sql = sql and file.status is FileStatus.RENAMED
+    if file.metadata_only and not renamed_sql:
+        return "no content change", False
+    if file.unreadable is not None:
+        return file.unreadable, True
     if file.head_text is None:
-        return "content unavailable (binary, or over the size limit)"
+        return CONTENT_UNAVAILABLE, True
     size = len(file.head_text.encode("utf-8", errors="replace"))
     if size > max_file_bytes:
-        return f"too large ({size:,} bytes > {max_file_bytes:,})"
+        return too_large(size, max_file_bytes), True
+    return None, False
+
+
+def too_large(size: int, limit: int) -> str:
+    """The skip reason of a file over ``max_file_bytes`` (sources use it too)."""
+    return f"too large ({size:,} bytes > {limit:,})"
+
+
+def default_layout_path(project: SupabaseProject, path: str) -> str | None:
+    """Where ``path`` of ``project`` would sit in Supabase's default layout at the root.
+
+    A project configured with ``projects:`` may keep its migrations in
+    ``db/migrations`` or its functions in ``edge/``; the default routes name
+    ``**/supabase/migrations/**`` and ``**/supabase/functions/**``, so such files
+    are routed by this path as well, exactly like their default counterparts.
+    None for a file that is none of the project's migrations, functions or config.
+    """
+    if path == project.config_path:
+        return "supabase/config.toml"
+    if project.is_migration(path):
+        return f"supabase/migrations/{PurePosixPath(path).name}"
+    if project.is_function_source(path):
+        return f"supabase/functions/{path[len(project.functions_dir) + 1 :]}"
     return None
+
+
+Selector = Callable[[ChangedFile], bool]
+"""A stage's own choice of files (``Stage.selects`` bound to the workspace)."""
 
 
 def route(
@@ -182,24 +254,66 @@ def route(
     routes: Sequence[Route] = DEFAULT_ROUTES,
     skips: Sequence[SkipRule] = DEFAULT_SKIPS,
     max_file_bytes: int = 1_000_000,
+    *,
+    stages: Sequence[str] | None = None,
+    selectors: Mapping[str, Selector] | None = None,
+    projects: Sequence[SupabaseProject] = (),
 ) -> RoutingPlan:
-    """Decide, for every changed file, which specialists review it."""
+    """Decide, for every changed file, which stages review it.
+
+    ``stages`` orders the plan (default: every registered stage); a stage in
+    ``selectors`` also takes every reviewable file its selector accepts,
+    whatever the routes say.  A file of one of ``projects`` is also routed by
+    its place in the default layout (:func:`default_layout_path`).
+    """
+    order = tuple(stages) if stages is not None else stage_names()
+    selectors = selectors or {}
     plan = RoutingPlan()
-    chosen: dict[Specialist, list[ChangedFile]] = {s: [] for s in SPECIALISTS}
+    chosen: dict[str, list[ChangedFile]] = {s: [] for s in order}
     for file in files:
-        reason = skip_reason(file, skips, max_file_bytes)
+        reason, unread = _skip(file, skips, max_file_bytes)
         if reason is not None:
             plan.skipped[file.path] = reason
+            if unread and any(glob_match(p, file.path) for r in routes for p in r.paths):
+                plan.unreadable[file.path] = reason
             continue
-        targets: set[Specialist] = set()
+        targets: set[str] = {name for name, selects in selectors.items() if selects(file)}
+        project = project_for(projects, file.path)
+        also = default_layout_path(project, file.path) if project is not None else None
         for r in routes:
-            if r.matches(file):
+            if r.matches(file, also):
                 targets.update(r.specialists)
         if not targets:
             plan.unrouted.append(file.path)
             continue
-        for specialist in SPECIALISTS:
-            if specialist in targets:
-                chosen[specialist].append(file)
-    plan.by_specialist = {s: fs for s, fs in chosen.items() if fs}
+        for stage in order:
+            if stage in targets:
+                chosen[stage].append(file)
+    plan.by_stage = {s: fs for s, fs in chosen.items() if fs}
     return plan
+
+
+def plan_for(
+    workspace: Workspace,
+    routes: Sequence[Route],
+    skips: Sequence[SkipRule],
+    max_file_bytes: int,
+    stages: Sequence[Stage],
+) -> RoutingPlan:
+    """The routing plan of ``workspace`` for ``stages``: their own file selectors, the
+    route table and the repository's Supabase projects (the graph's route node and the
+    worker processes of :mod:`pipeline.prefork` must agree on it)."""
+    selectors = {
+        s.name: (lambda f, selects=s.selects: selects(f, workspace))
+        for s in stages
+        if s.selects is not None
+    }
+    return route(
+        workspace.files,
+        routes,
+        skips,
+        max_file_bytes,
+        stages=[s.name for s in stages],
+        selectors=selectors,
+        projects=workspace.projects,
+    )

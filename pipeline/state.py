@@ -6,48 +6,21 @@
 * :class:`ReviewOutput` — the finished :class:`~pipeline.report.Review`.
 
 :class:`ReviewState` is their union, the ``StateGraph`` schema;
-:class:`SpecialistTask` is what ``Send`` hands each specialist branch.
+:class:`StageTask` is what ``Send`` hands each stage branch.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Annotated, TypedDict
 
 from agents.changes import ChangedFile, Workspace
-from agents.database.stage import DatabaseOutcome
-from agents.findings import Finding, Specialist, SuppressedFinding
+from agents.findings import Finding, SuppressedFinding
 from agents.specialist import LlmUsage
 from pipeline.config import Config
-from pipeline.report import Review
+from pipeline.report import Review, SpecialistStats
 from pipeline.routing import RoutingPlan
-
-
-@dataclass
-class SpecialistRun:
-    """How one specialist branch went (becomes ``SpecialistStats`` in the review)."""
-
-    specialist: Specialist
-    files: list[str]
-    """Paths the branch received."""
-    seconds: float
-    """Wall time of rules plus LLM."""
-    findings: int = 0
-    """Rule findings returned."""
-    llm_findings: int = 0
-    """LLM findings returned (before the architect verifies them)."""
-    notes: list[str] = field(default_factory=list)
-    """The rules' notes (what they could not analyse)."""
-    error: str | None = None
-    """One line when the rules crashed or could not be imported."""
-    llm_usage: LlmUsage = field(default_factory=LlmUsage)
-    """Tokens the LLM part spent."""
-    llm_unreviewed: list[str] = field(default_factory=list)
-    """Paths the LLM part did not review."""
-    llm_error: str | None = None
-    """One line when the LLM part failed."""
 
 
 class ReviewInput(TypedDict):
@@ -66,28 +39,32 @@ class ReviewInternal(TypedDict, total=False):
 
     files_seen: int
     """Number of changed files (the load node)."""
+    started: float
+    """``time.perf_counter()`` when the load node ran: the review's clock."""
     plan: RoutingPlan
-    """Which specialist reviews which file, and what is skipped (the route node)."""
+    """Which stage reviews which file, and what is skipped (the route node)."""
+    file_problems: dict[str, list[str]]
+    """Path → what the review says about a reviewed file besides findings: suppression
+    comments it cannot take as written, SQL outside every project (the route node)."""
     rule_findings: Annotated[list[Finding], operator.add]
     """Rule findings of every specialist, concatenated as branches finish."""
     llm_findings: Annotated[list[Finding], operator.add]
     """Unverified LLM findings of every specialist."""
     suppressed: Annotated[list[SuppressedFinding], operator.add]
     """Findings silenced by suppression comments."""
-    runs: Annotated[list[SpecialistRun], operator.add]
-    """One record per specialist branch: time, counts, notes, errors."""
-    database: DatabaseOutcome
-    """What the database stage applied and measured (its own branch)."""
+    stage_stats: Annotated[list[SpecialistStats], operator.add]
+    """One coverage row per stage branch (time, counts, notes, errors), as the review shows it."""
+
     merged: list[Finding]
     """The architect's ranked, deduplicated, verified findings."""
     verdict: str
     """approve | comment | request_changes (the architect)."""
     summary: str
     """One paragraph: Claude's when available, else built from counts."""
-    database_changed: list[str]
-    """Rule verdicts the database's measurements changed (the architect)."""
+    incomplete: list[str]
+    """Why the review is incomplete (the architect; empty when complete)."""
     merge_stats: dict[str, int]
-    """duplicates_merged, llm_dropped, llm_merged (the architect)."""
+    """duplicates_merged, llm_dropped, llm_merged, grouped (the architect)."""
     summary_usage: LlmUsage
     """Tokens the summary call spent."""
 
@@ -103,16 +80,9 @@ class ReviewState(ReviewInput, ReviewInternal, ReviewOutput):
     """The whole state the graph carries (union of the three layers)."""
 
 
-class DatabaseTask(TypedDict):
-    """The payload ``Send`` gives the database branch."""
+class StageTask(TypedDict):
+    """The payload ``Send`` gives one stage branch: only its own files."""
 
-    workspace: Workspace
-    config: Config
-
-
-class SpecialistTask(TypedDict):
-    """The payload ``Send`` gives one specialist branch: only its own files."""
-
-    specialist: Specialist
+    stage: str
     files: Sequence[ChangedFile]
     workspace: Workspace

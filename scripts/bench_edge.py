@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Time parse-plus-rules for generated Edge Functions (edge_reliability + PERF020).
+"""Time parse + model + data flow + rules for generated Edge Functions (edge_reliability, PERF020).
 
 Usage: ``python scripts/bench_edge.py [--files 200] [--repeat 3]``.  Builds N
-functions of ~60 lines each (four templates that exercise every rule, with
-names varied so nothing is cached between files), runs the edge_reliability
-rule pack and the PERF020 rule on a fresh workspace, and prints the best
-wall-clock (and CPU) time of ``--repeat`` runs.  No network, no repository needed.
+functions (three templates: CORS/errors/timeouts, a caller-scoped client, and
+one that exercises the data flow: helpers, guards, filter strings, row
+selectors, fetch URLs; names varied so nothing is cached between files), runs
+the edge_reliability rule pack and the PERF020 rule on a fresh workspace, and
+prints the best wall-clock (and CPU) time of ``--repeat`` runs.  No network,
+no repository needed.
 """
 
 from __future__ import annotations
@@ -65,6 +67,39 @@ serve(async (req) => {{
   }} catch (err) {{
     return Response.json({{ error: String(err) }}, {{ status: 500 }});
   }}
+}});
+""",
+    """\
+import {{ createClient }} from "npm:@supabase/supabase-js@2.45.4";
+import {{ corsHeaders }} from "../_shared/cors.ts";
+
+const KEY{i} = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!;
+const admin{i} = createClient(Deno.env.get("SUPABASE_URL")!, KEY{i});
+const SLUG{i} = /^[a-z0-9-]{{1,40}}$/;
+
+function pattern{i}(term: string): string {{
+  return `%${{term.trim().slice(0, 80)}}%`;
+}}
+
+Deno.serve(async (req) => {{
+  if (req.method === "OPTIONS") return new Response("ok", {{ headers: corsHeaders }});
+  const jwt = (req.headers.get("Authorization") ?? "").replace("Bearer ", "");
+  const {{ data: {{ user }}, error: authError }} = await admin{i}.auth.getUser(jwt);
+  if (authError || !user) return Response.json({{ error: "Unauthorized" }}, {{ status: 401 }});
+  const url = new URL(req.url);
+  const slug = url.searchParams.get("slug") ?? "";
+  if (!SLUG{i}.test(slug)) return Response.json({{ error: "bad slug" }}, {{ status: 400 }});
+  const {{ projectId, q, hook }} = await req.json();
+  const term = q ? pattern{i}(q) : "%";
+  const {{ data: member }} = await admin{i}.from("members{i}").select("role")
+    .eq("project_id", projectId).eq("user_id", user.id).maybeSingle();
+  if (!member) return Response.json({{ error: "Forbidden" }}, {{ status: 403 }});
+  const {{ data, error }} = await admin{i}.from("docs{i}").select("id")
+    .eq("project_id", projectId).or(`slug.eq.${{slug}},title.ilike.${{term}}`);
+  if (error) return Response.json({{ error: "failed" }}, {{ status: 500 }});
+  const body = JSON.stringify(data);
+  await fetch(hook, {{ method: "POST", body, signal: AbortSignal.timeout(5000) }});
+  return Response.json(data, {{ headers: corsHeaders }});
 }});
 """,
 )

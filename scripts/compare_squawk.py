@@ -448,8 +448,8 @@ VERDICTS: dict[tuple[str, str], str] = {
         "milliseconds; squawk cannot see the schema's history"
     ),
     ("squawk", "lock/statement timeout"): (
-        "both defensible: `supabase db push` already sets lock_timeout 4 s, so we report it as "
-        "info once per file (only on tables that already exist), squawk on every file"
+        "both defensible: we note it as info once per file, only on tables that already "
+        "exist (the lock itself is the locking rules' finding), squawk on every file"
     ),
     ("squawk", "column type change"): (
         "ours: widening varchar or varchar → text is binary-compatible (no rewrite, brief lock); "

@@ -1,88 +1,56 @@
-"""Every registered rule is documented, has a unique code, and passes its fixtures.
+"""Every registered rule is documented and has a unique code; the registry is consistent.
 
-For each rule in every specialist registry:
+For each rule of every stage in :data:`agents.registry.STAGES`:
 
 * a unique stable code (``RLS0xx``, ``PERF0xx``, ``MIG0xx``, ``EDGE0xx``, or the
-  syntax-error codes ``SQL001`` / ``TS001``), owned by the registry's specialist;
+  syntax-error codes ``SQL001`` / ``TS001``), owned by the stage's specialist;
 * the five docstring sections (``What it does``, ``Why is this bad?``,
   ``Example``, ``Use instead``, ``References``), none empty, and a
-  ``severity_reason``;
-* ``tests/rules/fixtures/<CODE>/bad.*`` yields at least one finding with that
-  code, and ``good.*`` yields none, when the owning specialist's ``run_rules``
-  runs on the files default routing would send it.
+  ``severity_reason``.
 
-A registry whose package does not exist yet is skipped with the reason shown;
-any other import error fails.
+Its fixtures (bad and good) run in ``tests/rules/test_fixtures.py``, the one
+fixture test.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from agents import registry
+from agents.findings import SPECIALISTS
 from agents.rules import DOC_SECTIONS, Rule
-from agents.specialist import RuleOutcome
-from pipeline.routing import route
-from pipeline.rules_doc import REGISTRIES
-from tests.helpers.workspace import workspace_from_fixture
 
-FIXTURES = Path(__file__).parent / "rules" / "fixtures"
 CODE_PATTERN = re.compile(r"^(RLS|PERF|MIG|EDGE)\d{3}$|^(SQL|TS)001$")
 
 RuleClass = type[Rule[Any]]
 
-
-def _missing(exc: ModuleNotFoundError, module: str) -> bool:
-    """True when the registry's own package is absent (not a broken import inside it)."""
-    parts = module.split(".")
-    prefixes = {".".join(parts[:i]) for i in range(2, len(parts) + 1)}
-    return exc.name in prefixes
-
-
-def _collect() -> list[Any]:
-    params: list[Any] = []
-    for specialist, module, attrs in REGISTRIES:
-        try:
-            registry = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if not _missing(exc, module):
-                raise
-            params.append(
-                pytest.param(
-                    specialist,
-                    None,
-                    id=f"{specialist}-registry-missing",
-                    marks=pytest.mark.skip(reason=f"{module} not importable yet: {exc}"),
-                )
-            )
-            continue
-        for attr in attrs:
-            for rule in getattr(registry, attr, ()):
-                params.append(pytest.param(specialist, rule, id=rule.code))
-    return params
-
-
-RULE_PARAMS = _collect()
+RULE_PARAMS = [
+    pytest.param(stage.name, rule, id=rule.code)
+    for stage in registry.STAGES
+    for rule in stage.rules
+]
 
 
 def _all_rules() -> list[RuleClass]:
-    return [p.values[1] for p in RULE_PARAMS if p.values[1] is not None]
+    return [rule for stage in registry.STAGES for rule in stage.rules]
 
 
-@pytest.mark.parametrize(("specialist", "module", "attrs"), REGISTRIES, ids=lambda v: str(v))
-def test_registry_imports(specialist: str, module: str, attrs: tuple[str, ...]) -> None:
-    registry = pytest.importorskip(module, reason=f"{specialist} rules not written yet")
-    assert getattr(registry, attrs[0], None), f"{module}.{attrs[0]} is empty"
-    agent = pytest.importorskip(f"agents.{specialist}.agent")
-    assert callable(agent.run_rules)
+def test_stage_names_are_unique_and_specialists_are_the_contract_names() -> None:
+    names = registry.stage_names()
+    assert len(names) == len(set(names))
+    assert set(SPECIALISTS) <= set(names)
+    for stage in registry.STAGES:
+        assert (stage.prompt is not None) == (stage.specialist is not None), stage.name
+        if stage.prompt is not None:
+            assert stage.prompt_text().strip(), f"{stage.name}: empty prompt"
 
 
 def test_codes_are_unique() -> None:
     codes = [r.code for r in _all_rules()]
+    codes += [c for stage in registry.STAGES for c in stage.codes]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     assert not duplicates, f"rule codes used twice: {duplicates}"
 
@@ -96,34 +64,3 @@ def test_rule_metadata(specialist: str, rule: RuleClass) -> None:
     sections = rule.doc_sections()
     missing = [s for s in DOC_SECTIONS if not sections.get(s, "").strip()]
     assert not missing, f"{rule.code} docstring lacks sections: {missing}"
-
-
-def _fixture(code: str, kind: str) -> Path:
-    folder = FIXTURES / code
-    for candidate in (folder / f"{kind}.sql", folder / f"{kind}.ts", folder / kind):
-        if candidate.exists():
-            return candidate
-    pytest.fail(f"missing fixture {folder}/{kind}.sql|{kind}.ts|{kind}/")
-
-
-def _run(specialist: str, fixture: Path) -> RuleOutcome:
-    workspace = workspace_from_fixture(fixture)
-    files = route(workspace.files).files_for(specialist)  # type: ignore[arg-type]
-    assert files, f"{fixture}: default routing sends no file to {specialist}"
-    agent = importlib.import_module(f"agents.{specialist}.agent")
-    outcome: RuleOutcome = agent.run_rules(files, workspace)
-    return outcome
-
-
-@pytest.mark.parametrize(("specialist", "rule"), RULE_PARAMS)
-def test_bad_fixture_is_flagged(specialist: str, rule: RuleClass) -> None:
-    outcome = _run(specialist, _fixture(rule.code, "bad"))
-    codes = [f.rule for f in outcome.findings]
-    assert rule.code in codes, f"bad fixture gave {codes}, notes {outcome.notes}"
-
-
-@pytest.mark.parametrize(("specialist", "rule"), RULE_PARAMS)
-def test_good_fixture_is_clean(specialist: str, rule: RuleClass) -> None:
-    outcome = _run(specialist, _fixture(rule.code, "good"))
-    flagged = [f for f in outcome.findings if f.rule == rule.code]
-    assert not flagged, f"good fixture flagged: {[(f.path, f.line, f.message) for f in flagged]}"

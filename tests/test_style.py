@@ -2,42 +2,32 @@
 
 Marked ``style``: deselect locally with ``pytest -m "not style"`` while
 iterating; CI and ``.ci/run`` run them.
+
+``mypy --strict`` from a cold cache is the slowest check of the suite (most of
+it reading typeshed), so ``tests/conftest.py`` starts it in a subprocess as
+soon as the session knows this test is selected; it runs beside the rest of
+the suite (the machine has more than one core) and :func:`test_mypy_strict`
+only waits for it.  The check itself is unchanged.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.style_tools import ROOT, tool
 
 pytestmark = pytest.mark.style
 
 
-def _tool(name: str) -> list[str]:
-    """Run the tool from this interpreter's environment (works without an activated venv)."""
-    beside = Path(sys.executable).parent / name
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed: pip install -e '.[dev]'")
-    return [found]
-
-
-def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-
-
 def test_ruff_check() -> None:
-    proc = _run([*_tool("ruff"), "check", "."])
+    proc = subprocess.run(
+        [*tool("ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_strict() -> None:
-    proc = _run([*_tool("mypy")])
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_mypy_strict(mypy_run: subprocess.Popen[str]) -> None:
+    out, err = mypy_run.communicate()
+    assert mypy_run.returncode == 0, out + err

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from agents.architect.group import group_findings
 from agents.changes import Workspace
 from agents.findings import Finding, Severity
 from agents.specialist import LlmUsage
@@ -44,6 +45,8 @@ class MergeResult:
     """LLM findings rejected by verification."""
     llm_merged: int = 0
     """LLM findings that repeated a rule finding."""
+    grouped: int = 0
+    """Rule findings folded into another of the same rule and file (see ``group``)."""
     llm_usage: LlmUsage = field(default_factory=LlmUsage)
 
 
@@ -98,11 +101,15 @@ def rank_key(f: Finding) -> tuple[int, str, int, str, str]:
     return (-f.severity.rank, f.path, f.line or 0, f.rule or "~", f.title)
 
 
-def verdict_for(findings: Sequence[Finding]) -> str:
-    """``request_changes`` on any critical/high, ``comment`` on any medium/low, else ``approve``."""
+def verdict_for(findings: Sequence[Finding], *, complete: bool = True) -> str:
+    """``request_changes`` on any critical/high, ``comment`` on any medium/low, else ``approve``.
+
+    An incomplete review never approves: what was not reviewed may hold anything, so it
+    is at least ``comment`` (a person must look).
+    """
     if any(f.severity.at_least(Severity.HIGH) for f in findings):
         return VERDICT_REQUEST_CHANGES
-    if any(f.severity.at_least(Severity.LOW) for f in findings):
+    if any(f.severity.at_least(Severity.LOW) for f in findings) or not complete:
         return VERDICT_COMMENT
     return VERDICT_APPROVE
 
@@ -124,6 +131,7 @@ def merge_findings(
         kept_llm = list(verified.kept)
         result.llm_dropped = verified.dropped
         result.llm_merged = verified.merged
+    rules, result.grouped = group_findings(rules)
     result.findings = sorted([*rules, *kept_llm], key=rank_key)
     return result
 
@@ -137,9 +145,29 @@ _SEVERITY_WORDS = {
 }
 
 
-def deterministic_summary(findings: Sequence[Finding], verdict: str) -> str:
-    """A one-paragraph summary built from counts, for runs without Claude."""
+def deterministic_summary(
+    findings: Sequence[Finding],
+    verdict: str,
+    *,
+    incomplete: Sequence[str] = (),
+    reviewed: bool = True,
+) -> str:
+    """A one-paragraph summary built from counts, for runs without Claude.
+
+    Never "no problems" when nothing was reviewed or the review is incomplete.
+    """
+    gap = ""
+    if incomplete:
+        more = f" (and {len(incomplete) - 1} more)" if len(incomplete) > 1 else ""
+        gap = f" The review is incomplete: {incomplete[0]}{more}."
     if not findings:
+        if not reviewed:
+            return (
+                "Nothing was reviewed: no changed file is one the specialists read "
+                "(SQL, Edge Functions, Supabase config)." + gap
+            )
+        if incomplete:
+            return "No problems found in what could be reviewed." + gap
         return "No problems found in the reviewed files."
     counts = dict.fromkeys(Severity, 0)
     for f in findings:
@@ -153,7 +181,7 @@ def deterministic_summary(findings: Sequence[Finding], verdict: str) -> str:
         ranked = sorted(findings, key=rank_key)
         worst = ranked[0]
         where = f"{worst.path}:{worst.line}" if worst.line is not None else worst.path
-        return f"{head} Fix before merging; the most severe: {worst.title} ({where})."
-    if verdict == VERDICT_COMMENT:
-        return f"{head} Nothing blocking; worth addressing before merge."
-    return f"{head} Nothing blocking."
+        return f"{head} Fix before merging; the most severe: {worst.title} ({where}).{gap}"
+    if verdict == VERDICT_COMMENT and any(f.severity.at_least(Severity.LOW) for f in findings):
+        return f"{head} Nothing blocking; worth addressing before merge.{gap}"
+    return f"{head} Nothing blocking.{gap}"

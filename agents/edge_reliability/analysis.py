@@ -13,13 +13,10 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.changes import Workspace
+from agents.edge_reliability.model.cors import references_cors
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.http import echoes_first_argument, responses
 from agents.ts.context import TsRuleContext
-from agents.ts.model import (
-    FUNCTION_TYPES,
-    EdgeFunctionModel,
-    echoes_first_argument,
-    is_async_function,
-)
 from agents.ts.parse import (
     arguments,
     chain_methods,
@@ -27,11 +24,11 @@ from agents.ts.parse import (
     string_value,
     unwrap,
 )
+from agents.ts.syntax import FUNCTION_TYPES, is_async_function
 
 FRONTEND_SUFFIXES = (".astro", ".tsx", ".jsx", ".vue", ".svelte", ".html", ".ts", ".js", ".mjs")
 MAX_FRONTEND_FILES = 400
 """Front-end files read when looking for ``functions.invoke`` (bounds the cost on big repos)."""
-WEB_UI_SUFFIXES = (".astro", ".tsx", ".jsx", ".vue", ".svelte", ".html")
 ERROR_NAME = re.compile(r"^(err|error|e|ex|exc|exception)$|(Error|Err)$")
 SUPABASE_ENTRY_METHODS = frozenset({"from", "rpc", "schema", "storage", "functions", "auth"})
 WRITE_METHODS = frozenset({"insert", "update", "upsert", "delete"})
@@ -40,10 +37,11 @@ HANDLED_CHAIN = frozenset({"then", "catch", "finally"})
 
 
 def frontend_invokes(workspace: Workspace, function_name: str) -> bool:
-    """Whether front-end code in the head tree calls this function by name.
+    """Whether application code of the head tree calls this function by name.
 
     Looks for ``functions.invoke("<name>"`` and ``/functions/v1/<name>`` in
-    files outside ``supabase/``; the result is cached per review.
+    files outside every Supabase project's functions folder (front ends,
+    scripts, apps of a monorepo); the result is cached per review.
     """
 
     def scan() -> frozenset[str]:
@@ -51,11 +49,13 @@ def frontend_invokes(workspace: Workspace, function_name: str) -> bool:
         pattern = re.compile(
             r"functions\s*\.\s*invoke\s*(?:<[^>]*>)?\s*\(\s*[\"'`]([\w-]+)|/functions/v1/([\w-]+)"
         )
+        function_dirs = tuple(f"{p.functions_dir}/" for p in workspace.projects)
         candidates = [
             path
             for path in workspace.head.list_files()
             if path.endswith(FRONTEND_SUFFIXES)
             and not path.startswith(("supabase/", "node_modules/", "."))
+            and not path.startswith(function_dirs)
             and "/node_modules/" not in path
         ]
         for path in candidates[:MAX_FRONTEND_FILES]:
@@ -65,18 +65,6 @@ def frontend_invokes(workspace: Workspace, function_name: str) -> bool:
         return frozenset(names)
 
     return function_name in workspace.cached("edge:frontend-invocations", scan)
-
-
-def has_web_frontend(workspace: Workspace) -> bool:
-    """Whether the repository holds browser UI code (Astro, React, Vue, Svelte, HTML)."""
-
-    def scan() -> bool:
-        return any(
-            path.endswith(WEB_UI_SUFFIXES) and not path.startswith(("supabase/", "node_modules/"))
-            for path in workspace.head.list_files()
-        )
-
-    return workspace.cached("edge:has-web-frontend", scan)
 
 
 def is_webhook(model: EdgeFunctionModel) -> bool:
@@ -94,12 +82,14 @@ def is_webhook(model: EdgeFunctionModel) -> bool:
 
 
 def browser_called(ctx: TsRuleContext) -> bool:
-    """Whether browsers call this function (so CORS matters).
+    """Whether there is evidence that browsers call this function (so CORS matters).
 
-    Cheap evidence first (CORS headers in the code, the caller's JWT in a repo
-    with a web UI); reading the front end for ``functions.invoke("<name>")``
-    comes last.  A signed webhook is browser-called only when the front end
-    invokes it by name.
+    Evidence: the function already sends CORS headers somewhere (it was meant
+    for browsers), or application code in the repository invokes it by name
+    (``supabase.functions.invoke("<name>")``, ``fetch(".../functions/v1/<name>")``).
+    Using the caller's JWT is not evidence: ``pg_net`` triggers, cron jobs,
+    webhooks, mobile apps and other servers send JWTs too and never preflight.
+    A signed webhook is browser-called only when the front end invokes it by name.
     """
     model = ctx.model
     name = model.name
@@ -109,14 +99,7 @@ def browser_called(ctx: TsRuleContext) -> bool:
 
     if is_webhook(model):
         return invoked()
-    if model.references_cors():
-        return True
-    uses_caller_jwt = any(c.forwards_caller_auth for c in model.clients) or any(
-        model.name_of(c).endswith("auth.getUser") for c in model.calls()
-    )
-    if uses_caller_jwt and has_web_frontend(ctx.workspace):
-        return True
-    return invoked()
+    return references_cors(model) or invoked()
 
 
 def error_variables(model: EdgeFunctionModel) -> tuple[set[str], set[str]]:
@@ -214,7 +197,7 @@ def response_bodies(model: EdgeFunctionModel) -> Iterator[tuple[ts.Node, ts.Node
     """
     builders = response_builders(model)
     helper_nodes = [model.local_functions[b] for b in builders if b in model.local_functions]
-    for site in model.responses():
+    for site in responses(model):
         inside_helper = any(
             h.start_byte <= site.node.start_byte and site.node.end_byte <= h.end_byte
             for h in helper_nodes
@@ -281,12 +264,3 @@ def local_async_call(model: EdgeFunctionModel, expr: ts.Node) -> bool:
         return True
     fn = model.local_functions.get(name)
     return fn is not None and is_async_function(fn)
-
-
-def enclosing_function(node: ts.Node) -> ts.Node | None:
-    current = node.parent
-    while current is not None:
-        if current.type in FUNCTION_TYPES:
-            return current
-        current = current.parent
-    return None

@@ -1,7 +1,7 @@
 """What an edge_reliability rule looks at: one function source, the config, or an import map.
 
 Most rules read one TypeScript file (``source``); the ``verify_jwt`` rule
-reads ``supabase/config.toml`` together with the functions it names, and the
+reads a project's ``config.toml`` together with the functions it names, and the
 import-pinning rule also reads ``deno.json``/import maps.  One context type
 with a ``kind`` keeps a single registry and lets each rule say which kinds it
 handles.
@@ -55,7 +55,7 @@ class EdgeRule(Rule[EdgeContext]):
         return iter(())
 
     def check_config(self, ctx: EdgeContext) -> Iterator[Finding]:
-        """Findings in ``supabase/config.toml``."""
+        """Findings in a project's ``config.toml``."""
         return iter(())
 
     def check_import_map(self, ctx: EdgeContext) -> Iterator[Finding]:

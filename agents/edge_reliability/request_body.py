@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.ts.model import EdgeFunctionModel
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.ts.parse import callee_tail, node_text, unwrap
 
 

@@ -14,9 +14,11 @@ Functions before anything else), then how much of it changed.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from agents.findings import SPECIALISTS, Finding
 
@@ -38,12 +40,18 @@ _SEVERITY_RISK = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 
 
 def path_risk(path: str) -> int:
-    """How much damage a mistake in this kind of file can do."""
-    if path.startswith("supabase/migrations/") or path.endswith(".sql"):
+    """How much damage a mistake in this kind of file can do.
+
+    Judged from the path alone, wherever the Supabase project sits
+    (``supabase/``, ``apps/api/supabase/``…): SQL first, then Edge Function
+    code (anything under a ``supabase/functions/`` folder), then config files.
+    """
+    parts = PurePosixPath(path).parts
+    if path.endswith(".sql"):
         return 30
-    if path.startswith("supabase/functions/"):
+    if any(a == "supabase" and b == "functions" for a, b in itertools.pairwise(parts)):
         return 25
-    if path == "supabase/config.toml" or path.endswith((".toml", ".json")):
+    if path.endswith((".toml", ".json")):
         return 10
     return 5
 

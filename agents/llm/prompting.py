@@ -1,12 +1,13 @@
 """What Claude is sent: system prompts, and the PR content fenced off as data.
 
 The system prompt of each specialist is a text file next to its agent
-(``agents/<specialist>/prompt.md``), loaded with :mod:`importlib.resources` so
-it ships with the package; a shared preamble (``agents/llm/preamble.md``)
-states the rules every specialist follows: PR content is untrusted data,
-reply only in the schema, quote evidence verbatim, add only what the rules
-missed.  The system prompt is identical for every batch of a specialist, so it
-is marked for prompt caching.
+(``agents/<specialist>/prompt.md``), found through the stage registry
+(:data:`agents.registry.STAGES`, ``Stage.prompt``) and read with
+:mod:`importlib.resources` so it ships with the package; a shared preamble
+(``agents/llm/preamble.md``) states the rules every specialist follows: PR
+content is untrusted data, reply only in the schema, quote evidence verbatim,
+add only what the rules missed.  The system prompt is identical for every
+batch of a specialist, so it is marked for prompt caching.
 
 PR content goes in the user message inside
 ``<untrusted_file_NONCE path="...">`` blocks, where ``NONCE`` is random per
@@ -47,9 +48,19 @@ def estimate_tokens(text: str) -> int:
 
 @cache
 def load_prompt(owner: str) -> str:
-    """The system prompt of ``owner`` (a specialist or ``architect``), preamble first."""
-    preamble = resources.files("agents.llm").joinpath("preamble.md").read_text(encoding="utf-8")
-    own = resources.files("agents").joinpath(owner, "prompt.md").read_text(encoding="utf-8")
+    """The system prompt of ``owner`` (a stage with a prompt, or ``architect``), preamble first.
+
+    KeyError for a name that is neither.
+    """
+    import agents.architect
+    import agents.llm
+    from agents.registry import find_stage
+
+    preamble = resources.files(agents.llm).joinpath("preamble.md").read_text(encoding="utf-8")
+    if owner == ARCHITECT:
+        own = resources.files(agents.architect).joinpath("prompt.md").read_text(encoding="utf-8")
+    else:
+        own = find_stage(owner).prompt_text()
     return f"{preamble.strip()}\n\n{own.strip()}\n"
 
 

@@ -1,8 +1,9 @@
 """The part of the schema a batch of changed files touches, as short text for Claude.
 
 Rules judge a migration against the whole migration history; Claude should
-too, within reason.  This takes the catalogue after the PR (the SQL
-specialists' :func:`agents.sql.analysis.analyse`, once per review through
+too, within reason.  This takes the catalogue after the PR of each
+Supabase project the batch's files belong to (the SQL specialists'
+:func:`agents.sql.analysis.analyse`, once per review through
 ``Workspace.cached``) and describes only the tables whose names appear in the
 changed lines: columns, RLS state, policies (predicates deparsed by pglast)
 and indexes.  When the SQL layer is missing or a migration cannot be
@@ -20,7 +21,6 @@ from agents.changes import ChangedFile, Workspace
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = "supabase/migrations/"
 MAX_TABLES = 12
 MAX_CHARS = 6_000
 _CONST_TYPES = {
@@ -33,8 +33,8 @@ _CONST_TYPES = {
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _head_catalog(workspace: Workspace) -> Any:
-    """The catalogue after the PR, or None when it cannot be built.
+def _head_catalogs(files: Sequence[ChangedFile], workspace: Workspace) -> list[Any]:
+    """The catalogues after the PR of the projects ``files`` belong to (each once).
 
     Prefers the SQL specialists' shared analysis (``agents.sql.analysis``,
     already computed and cached by the time the LLM runs); replays the head
@@ -43,21 +43,31 @@ def _head_catalog(workspace: Workspace) -> Any:
     try:
         from agents.sql.analysis import analyse
     except ImportError:
-        return _replay_head(workspace)
-    return analyse(workspace).after
+        return [c for c in (_replay_head(workspace, files),) if c is not None]
+    analyses = analyse(workspace)
+    out: list[Any] = []
+    for f in files:
+        found = analyses.for_path(f.path)
+        if found is not None and all(found.after is not c for c in out):
+            out.append(found.after)
+    return out
 
 
-def _replay_head(workspace: Workspace) -> Any:
-    """The catalogue after every head migration, replayed here."""
+def _replay_head(workspace: Workspace, files: Sequence[ChangedFile]) -> Any:
+    """The catalogue after every head migration of the first project ``files`` touch."""
     try:
         from agents.sql.parse import parse_sql
         from agents.sql.replay import builtin_catalog, replay
     except ImportError:
         return None
+    project = next(
+        (p for p in (workspace.project_for(f.path) for f in files) if p is not None), None
+    )
+    if project is None:
+        return None
     catalog = builtin_catalog()
-    for path in workspace.head.list_files(MIGRATIONS):
-        if not path.endswith(".sql"):
-            continue
+    listed = [p for d in project.migration_dirs for p in workspace.head.list_files(d + "/")]
+    for path in project.migrations_in(listed):
         text = workspace.head.read_text(path)
         if text is None:
             continue
@@ -140,18 +150,16 @@ def schema_context(files: Sequence[ChangedFile], workspace: Workspace) -> str | 
     words = _words(files, workspace)
     if not words:
         return None
-    catalog = workspace.cached("llm.head_catalog", lambda: _head_catalog(workspace))
-    if catalog is None:
-        return None
-    tables = [
-        t
-        for (schema, name), t in sorted(catalog.tables.items())
-        if name in words and schema not in ("auth", "storage")
-    ][:MAX_TABLES]
-    if not tables:
-        return None
+    key = "llm.head_catalogs:" + "\0".join(sorted(f.path for f in files))
+    catalogs = workspace.cached(key, lambda: _head_catalogs(files, workspace))
     lines: list[str] = []
-    for t in tables:
-        lines.extend(describe_table(catalog, t))
+    count = 0
+    for catalog in catalogs:
+        for (schema, name), t in sorted(catalog.tables.items()):
+            if name in words and schema not in ("auth", "storage") and count < MAX_TABLES:
+                lines.extend(describe_table(catalog, t))
+                count += 1
+    if not lines:
+        return None
     text = "\n".join(lines)
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "\n  ..."

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from agents.changes import ChangedFile, Workspace
 from agents.schema_performance.indexes import indexes_by_table
-from agents.sql.analysis import is_migration
+from agents.sql.analysis import SchemaAnalysis
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Index, QualName
 from agents.sql.parse import ParsedSql, Statement
@@ -37,13 +37,19 @@ class PerfContext:
     statements: tuple[Statement, ...]
     """The statements the PR added or edited (an untouched old statement is history)."""
     is_migration: bool
-    """True for files the Supabase CLI applies as migrations (locking rules only judge those)."""
+    """True when the CLI will run this file's statements on databases that hold data: a
+    migration of its project that the base does not have yet.  Locking rules judge only
+    those; an edit to an already-applied migration never runs where the data is (the
+    history rule ``applied-migration-edited`` reports the edit itself)."""
+    analysis: SchemaAnalysis
+    """The file's project analysis (what kind of file it is, the PR's migrations)."""
     pr_files: tuple[ParsedSql, ...] = ()
-    """Every SQL file the PR adds or changes (to see what the PR itself creates)."""
+    """Every SQL file of this project the PR adds or changes (what the PR itself creates)."""
 
     @classmethod
     def from_sql(cls, sql: SqlRuleContext, workspace: Workspace) -> PerfContext:
         """Build from the shared SQL context of one file."""
+        analysis = sql.analysis
         return cls(
             file=sql.file,
             parsed=sql.parsed,
@@ -51,15 +57,15 @@ class PerfContext:
             after=sql.after,
             workspace=workspace,
             statements=tuple(sql.statements),
-            is_migration=is_migration(sql.path),
-            pr_files=workspace.cached(
-                "perf:pr-sql-files", lambda: tuple(sql.analysis.parsed.values())
-            ),
+            is_migration=analysis.is_migration(sql.path) and not analysis.applied_in_base(sql.path),
+            analysis=analysis,
+            pr_files=tuple(analysis.parsed.values()),
         )
 
     def after_indexes(self) -> dict[QualName, list[Index]]:
-        """The after-PR indexes grouped by table (computed once per review)."""
-        return self.workspace.cached("perf:after-indexes", lambda: indexes_by_table(self.after))
+        """The after-PR indexes grouped by table (computed once per project and review)."""
+        key = f"perf:after-indexes:{id(self.analysis)}"
+        return self.workspace.cached(key, lambda: indexes_by_table(self.after))
 
     @property
     def path(self) -> str:

@@ -1,6 +1,6 @@
 """SQL understanding shared by the rls_security and schema_performance specialists.
 
-- ``parse``: pglast parsing, statement spans and lines, suppression comments;
+- ``parse``: pglast parsing, statement spans and lines;
 - ``model``: the typed catalogue (tables, policies, grants…);
 - ``replay``: applying statements to a catalogue, in order;
 - ``analysis``: ``analyse(workspace)`` → before/after catalogues and the PR's

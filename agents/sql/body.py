@@ -2,7 +2,12 @@
 
 ``LANGUAGE sql`` bodies are parsed as SQL; ``LANGUAGE plpgsql`` bodies go
 through ``pglast.parser.parse_plpgsql_json`` and every embedded query or
-expression (``UPDATE …``, ``IF NOT EXISTS (…)``) is parsed again as SQL.
+expression (``UPDATE …``, ``IF NOT EXISTS (…)``, the right-hand side of
+``v := …``) is parsed again as SQL.  Each statement also records the PL/pgSQL
+variables it assigns (``v := …``, ``select … into v``, a declaration's
+default), so :attr:`FunctionBody.identity_vars` can follow the caller's
+identity through variables and parameters: ``v_uid := auth.uid()`` then
+``where owner = v_uid`` is a check on the caller.
 A body pglast cannot read is *opaque*: :func:`body_sql` returns ``None`` and
 callers say so in their notes instead of guessing.
 """
@@ -12,10 +17,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pglast import parser as pg_parser
 
+from agents.sql.ast import column_names, references_identity
 from agents.sql.model import Function
 from agents.sql.parse import first_location, walk
 
@@ -37,6 +44,8 @@ class BodySql:
     offset: int = 0
     """Characters of ``text`` that are not in the file (the ``select `` prefix)."""
     is_expression: bool = False
+    targets: tuple[str, ...] = ()
+    """PL/pgSQL variables (or parameters) this statement assigns."""
 
     def line_of(self, node: Any) -> int:
         """File line of the first location inside ``node``."""
@@ -58,6 +67,32 @@ class FunctionBody:
             for kind, fields in walk(item.node):
                 yield kind, fields, item
 
+    @cached_property
+    def identity_vars(self) -> frozenset[str]:
+        """Variables and parameters that hold the caller's identity, or something picked
+        with it: assigned from ``auth.uid()``/``auth.jwt()`` (``v := auth.uid()``,
+        ``select org_id into v from members where user_id = auth.uid()``), or from
+        another such variable.  Filtering on one of them is filtering on the caller."""
+        found: set[str] = set()
+        assigning = [item for item in self.statements if item.targets]
+        for _ in range(4):  # a few hops of v2 := v1 are plenty
+            grew = False
+            for item in assigning:
+                if set(item.targets) <= found:
+                    continue
+                if references_identity(item.node) or column_names(item.node) & found:
+                    found.update(item.targets)
+                    grew = True
+            if not grew:
+                break
+        return frozenset(found)
+
+    def mentions_identity(self, item: BodySql) -> bool:
+        """True when ``item`` reads the caller's identity, directly or through a variable."""
+        if references_identity(item.node):
+            return True
+        return bool(self.identity_vars and column_names(item.node) & self.identity_vars)
+
 
 def _parse_sql(text: str, line: int) -> list[BodySql] | None:
     try:
@@ -74,12 +109,12 @@ def _parse_sql(text: str, line: int) -> list[BodySql] | None:
     return out
 
 
-def _parse_embedded(query: str, line: int) -> BodySql | None:
+def _parse_embedded(query: str, line: int, targets: tuple[str, ...] = ()) -> BodySql | None:
     try:
         tree = json.loads(pg_parser.parse_sql_json(query))
         stmts = tree.get("stmts", [])
         if len(stmts) == 1 and stmts[0].get("stmt"):
-            return BodySql(node=stmts[0]["stmt"], text=query, line=line)
+            return BodySql(node=stmts[0]["stmt"], text=query, line=line, targets=targets)
     except pg_parser.ParseError:
         pass
     wrapped = _SELECT_PREFIX + query
@@ -96,22 +131,94 @@ def _parse_embedded(query: str, line: int) -> BodySql | None:
         line=line,
         offset=len(_SELECT_PREFIX),
         is_expression=True,
+        targets=targets,
     )
 
 
-def _plpgsql_queries(node: Any, lineno: int) -> Iterator[tuple[str, int]]:
-    """(query text, body line) of every ``PLpgSQL_expr`` in a plpgsql JSON tree."""
-    if isinstance(node, dict):
+def _assignment_value(query: str) -> str | None:
+    """The right-hand side of a PL/pgSQL assignment query (``v_uid := auth.uid()``)."""
+    try:
+        tokens = pg_parser.scan(query)
+    except pg_parser.ParseError:
+        return None
+    depth = 0
+    for tok in tokens:
+        text = query[tok.start : tok.end + 1]
+        if text in ("(", "["):
+            depth += 1
+        elif text in (")", "]"):
+            depth -= 1
+        elif depth == 0 and text in (":=", "="):
+            return query[tok.end + 1 :]
+    return None
+
+
+class _Plpgsql:
+    """Walks a ``parse_plpgsql_json`` tree: every query with its line and assigned names."""
+
+    def __init__(self, datums: list[Any]) -> None:
+        self.datums = datums
+
+    def name(self, varno: Any) -> str | None:
+        """The variable a ``varno`` points at (None for unnamed rows)."""
+        if not isinstance(varno, int) or not 0 <= varno < len(self.datums):
+            return None
+        datum = self.datums[varno]
+        fields = next(iter(datum.values())) if isinstance(datum, dict) and datum else {}
+        name = fields.get("refname") if isinstance(fields, dict) else None
+        return str(name) if name and not str(name).startswith("(") else None
+
+    @staticmethod
+    def target_names(target: Any) -> tuple[str, ...]:
+        """Names an ``INTO`` target assigns (a row of variables, a variable, a record)."""
+        if not isinstance(target, dict):
+            return ()
+        row = target.get("PLpgSQL_row")
+        if isinstance(row, dict):
+            return tuple(str(f["name"]) for f in row.get("fields") or [] if f.get("name"))
+        for kind in ("PLpgSQL_var", "PLpgSQL_rec"):
+            fields = target.get(kind)
+            if isinstance(fields, dict) and fields.get("refname"):
+                return (str(fields["refname"]),)
+        return ()
+
+    def queries(self, node: Any, lineno: int) -> Iterator[tuple[str, int, tuple[str, ...]]]:
+        """(query text, body line, assigned names) of every ``PLpgSQL_expr`` under ``node``."""
+        if isinstance(node, list):
+            for item in node:
+                yield from self.queries(item, lineno)
+            return
+        if not isinstance(node, dict):
+            return
         here = node.get("lineno")
         current = here if isinstance(here, int) and here > 0 else lineno
+        assign = node.get("PLpgSQL_stmt_assign")
+        if isinstance(assign, dict):
+            line = assign.get("lineno") or current
+            query = ((assign.get("expr") or {}).get("PLpgSQL_expr") or {}).get("query")
+            value = _assignment_value(query) if isinstance(query, str) else None
+            target = self.name(assign.get("varno", 0))
+            if value is not None:
+                yield value, line, (target,) if target else ()
+            return
+        var = node.get("PLpgSQL_var")
+        if isinstance(var, dict):
+            query = ((var.get("default_val") or {}).get("PLpgSQL_expr") or {}).get("query")
+            if isinstance(query, str) and var.get("refname"):
+                yield query, var.get("lineno") or current, (str(var["refname"]),)
+            return
+        execsql = node.get("PLpgSQL_stmt_execsql")
+        if isinstance(execsql, dict) and execsql.get("into"):
+            line = execsql.get("lineno") or current
+            query = ((execsql.get("sqlstmt") or {}).get("PLpgSQL_expr") or {}).get("query")
+            if isinstance(query, str):
+                yield query, line, self.target_names(execsql.get("target"))
+            return
         expr = node.get("PLpgSQL_expr")
         if isinstance(expr, dict) and isinstance(expr.get("query"), str):
-            yield expr["query"], current
+            yield expr["query"], current, ()
         for value in node.values():
-            yield from _plpgsql_queries(value, current)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _plpgsql_queries(item, lineno)
+            yield from self.queries(value, current)
 
 
 def body_sql(fn: Function) -> FunctionBody | None:
@@ -135,8 +242,13 @@ def body_sql(fn: Function) -> FunctionBody | None:
     except (pg_parser.ParseError, ValueError):
         return None
     out: list[BodySql] = []
-    for query, lineno in _plpgsql_queries(tree, 1):
-        item = _parse_embedded(query, base_line + lineno - 1)
-        if item is not None:
-            out.append(item)
+    for function in tree if isinstance(tree, list) else [tree]:
+        fields = function.get("PLpgSQL_function") if isinstance(function, dict) else None
+        if not isinstance(fields, dict):
+            continue
+        walker = _Plpgsql(fields.get("datums") or [])
+        for query, lineno, targets in walker.queries(fields, 1):
+            item = _parse_embedded(query, base_line + lineno - 1, targets)
+            if item is not None:
+                out.append(item)
     return FunctionBody(statements=tuple(out))

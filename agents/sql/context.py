@@ -1,9 +1,9 @@
 """``SqlRuleContext``: what every SQL rule (rls_security and schema_performance) receives.
 
-One context per changed SQL file: the file, its parse, the review-wide
-:class:`~agents.sql.analysis.SchemaAnalysis`, the statements the PR added or
-changed in it, and the catalogues before and after the PR.  Rules iterate
-``ctx.statements`` (never the whole file, so history is not re-flagged) and
+One context per changed SQL file: the file, its parse, the
+:class:`~agents.sql.analysis.SchemaAnalysis` of its Supabase project, the
+statements the PR added or changed in it, and the catalogues before and after
+the PR.  Rules iterate ``ctx.statements`` (never the whole file, so history is not re-flagged) and
 judge each in the light of ``ctx.after`` / ``ctx.before``.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.changes import ChangedFile, Workspace
-from agents.sql.analysis import SchemaAnalysis, analyse
+from agents.changes import ChangedFile, FileStatus, Workspace
+from agents.sql.analysis import SchemaAnalysis, SqlAnalyses, analyse
 from agents.sql.ast import qualname_of_rangevar
 from agents.sql.model import Catalog, Policy, QualName, Table
 from agents.sql.parse import ParsedSql, Statement
@@ -31,6 +31,9 @@ class SqlRuleContext:
     """The statements of this file the PR added or changed, in file order."""
     settings: dict[str, Any] = field(default_factory=dict)
     """The specialist's settings from the frozen config."""
+    workspace: Workspace | None = None
+    """The whole review's workspace, for the few rules that look beyond SQL (who queries
+    a table in the application code); None where a context is built without one."""
 
     @property
     def path(self) -> str:
@@ -48,8 +51,13 @@ class SqlRuleContext:
 
     @property
     def is_migration(self) -> bool:
-        """True when this file is one of the migrations replayed into ``after``."""
-        return self.file.path in self.analysis.pr_migrations
+        """True when the Supabase CLI applies this file as a migration of its project."""
+        return self.analysis.is_migration(self.file.path)
+
+    @property
+    def applied_in_base(self) -> bool:
+        """True for a migration the base already has (the PR edits history)."""
+        return self.analysis.applied_in_base(self.file.path)
 
     # -- lines ------------------------------------------------------------------
 
@@ -108,17 +116,48 @@ class SqlRuleContext:
 def contexts_for(
     workspace: Workspace, settings: dict[str, Any] | None = None
 ) -> list[SqlRuleContext]:
-    """One context per changed SQL file that parsed (the analysis is shared and cached)."""
-    analysis = analyse(workspace)
+    """One context per changed SQL file that parsed (the analysis is shared and cached),
+    then one per migration the PR deletes (see :func:`deleted_migration_context`)."""
     out: list[SqlRuleContext] = []
-    for path, parsed in analysis.parsed.items():
-        out.append(
-            SqlRuleContext(
-                file=analysis.files[path],
-                parsed=parsed,
-                analysis=analysis,
-                statements=analysis.changed_statements(path),
-                settings=dict(settings or {}),
+    analyses = analyse(workspace)
+    for analysis in analyses.analyses:
+        for path, parsed in analysis.parsed.items():
+            out.append(
+                SqlRuleContext(
+                    file=analysis.files[path],
+                    parsed=parsed,
+                    analysis=analysis,
+                    statements=analysis.changed_statements(path),
+                    settings=dict(settings or {}),
+                    workspace=workspace,
+                )
             )
-        )
+    for file in workspace.files:
+        if file.status == FileStatus.DELETED:
+            ctx = deleted_migration_context(file, analyses, settings)
+            if ctx is not None:
+                out.append(ctx)
     return out
+
+
+def deleted_migration_context(
+    file: ChangedFile, analyses: SqlAnalyses, settings: dict[str, Any] | None = None
+) -> SqlRuleContext | None:
+    """A context for a base migration the PR deletes: no text, no statements, its
+    project's analysis.  Only history rules have something to say about it."""
+    owner = next(
+        (
+            a
+            for a in analyses.analyses
+            if any(r.path == file.path and r.renamed_to is None for r in a.removed_migrations)
+        ),
+        None,
+    )
+    if owner is None:
+        return None
+    return SqlRuleContext(
+        file=file,
+        parsed=ParsedSql(path=file.path, text=""),
+        analysis=owner,
+        settings=dict(settings or {}),
+    )

@@ -10,17 +10,22 @@ unquoted identifiers; unqualified names resolve to ``public``.  Expressions
 (defaults, policy ``USING``/``WITH CHECK``, view queries) are kept as pglast
 JSON AST dicts (``{"FuncCall": {...}}``), never as text to regex over.
 
-Supabase defaults modelled here (``Catalog.grant_defaults``): new tables, views
-and functions in ``public`` are granted to ``anon``, ``authenticated`` and
-``service_role``; new functions get EXECUTE for PUBLIC; ``REVOKE … FROM PUBLIC``
-leaves the role grants in place.
+Supabase defaults modelled here (``Catalog.default_privileges``): under the
+legacy regime new tables, views and functions in ``public`` are granted to
+``anon``, ``authenticated`` and ``service_role``; under the restricted regime
+(hosted projects since 2026-10-30, see :mod:`agents.sql.platform`) they are
+not; new functions get EXECUTE for PUBLIC in both; ``REVOKE … FROM PUBLIC``
+leaves the role grants in place.  ``Catalog.grant_sources`` remembers what gave
+each role its privileges, so a finding can say which grant makes a table
+reachable.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 QualName = tuple[str, str]
 AstNode = dict[str, Any]
@@ -49,6 +54,17 @@ class Origin:
 
     path: str
     line: int
+
+
+@dataclass(frozen=True)
+class GrantSource:
+    """What gave a role a privilege: a statement of the history, or a platform default."""
+
+    text: str
+    """In words a finding can quote: "`grant select on table public.notes to anon`
+    (supabase/migrations/1_a.sql:12)", or "Supabase's legacy default grant …"."""
+    origin: Origin | None = None
+    """The statement's place, when a statement of the history made the grant."""
 
 
 @dataclass
@@ -207,6 +223,107 @@ class Bucket:
 
 ObjectKind = Literal["table", "view", "function", "sequence", "schema"]
 
+LEGACY_DEFAULT = GrantSource(
+    "Supabase's legacy default grant to the API roles, in force for migrations dated before "
+    "2026-10-30"
+)
+"""The grant every table, view and function created in ``public`` got until 2026-10-30."""
+PUBLIC_EXECUTE = GrantSource("PostgreSQL's default EXECUTE to PUBLIC on new functions")
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class ByTable(dict[K, V], Generic[K, V]):
+    """A dict that also keeps its values grouped by the table they belong to.
+
+    Rules ask "the policies (indexes) on table T" for every statement they
+    judge; scanning every policy of a large schema each time made that
+    quadratic.  Every mutating dict method keeps the grouping in step, so the
+    replay code can go on assigning and deleting as with a plain dict.
+    """
+
+    def __init__(self, items: Iterable[tuple[K, V]] = ()) -> None:
+        super().__init__()
+        self._groups: dict[QualName, dict[K, V]] = {}
+        for key, value in items:
+            self[key] = value
+
+    @staticmethod
+    def table_of(key: K, value: V) -> QualName:
+        raise NotImplementedError
+
+    def on(self, table: QualName) -> list[V]:
+        """Values on ``table``, in insertion order."""
+        return list(self._groups.get(table, {}).values())
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if key in self:
+            self._ungroup(key)
+        super().__setitem__(key, value)
+        self._groups.setdefault(self.table_of(key, value), {})[key] = value
+
+    def __delitem__(self, key: K) -> None:
+        self._ungroup(key)
+        super().__delitem__(key)
+
+    def _ungroup(self, key: K) -> None:
+        table = self.table_of(key, super().__getitem__(key))
+        group = self._groups.get(table)
+        if group is not None:
+            group.pop(key, None)
+            if not group:
+                del self._groups[table]
+
+    _MISSING: Any = object()
+
+    def pop(self, key: K, default: Any = _MISSING) -> Any:
+        if key in self:
+            value = super().__getitem__(key)
+            del self[key]
+            return value
+        if default is ByTable._MISSING:
+            raise KeyError(key)
+        return default
+
+    def popitem(self) -> tuple[K, V]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: K, default: V = None) -> V:  # type: ignore[assignment]
+        if key not in self:
+            self[key] = default
+        return super().__getitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self) -> None:
+        super().clear()
+        self._groups.clear()
+
+    def __reduce__(self) -> Any:
+        # rebuild through __setitem__ (pickle and copy), never from a stale grouping
+        return (type(self), (list(self.items()),))
+
+
+class PolicyMap(ByTable[tuple[QualName, str], "Policy"]):
+    """Policies keyed by (table, policy name)."""
+
+    @staticmethod
+    def table_of(key: tuple[QualName, str], value: Policy) -> QualName:
+        return key[0]
+
+
+class IndexMap(ByTable[QualName, "Index"]):
+    """Indexes keyed by (schema, index name)."""
+
+    @staticmethod
+    def table_of(key: QualName, value: Index) -> QualName:
+        return value.table
+
 
 @dataclass
 class Catalog:
@@ -243,6 +360,26 @@ class Catalog:
     authenticated, service_role``.  Views and materialized views use the
     ``table`` entry, as in PostgreSQL."""
     roles: set[str] = field(default_factory=lambda: set(BUILTIN_ROLES))
+    grant_sources: dict[tuple[ObjectKind, QualName], dict[str, dict[str, GrantSource]]] = field(
+        default_factory=dict
+    )
+    """(kind, object) → grantee → privilege → what granted it (see :class:`GrantSource`)."""
+    default_sources: dict[tuple[str, ObjectKind, str], GrantSource] = field(
+        default_factory=lambda: {
+            ("*", "function", "public"): PUBLIC_EXECUTE,
+            **{
+                ("public", kind, role): LEGACY_DEFAULT
+                for kind in ("table", "function", "sequence")
+                for role in SUPABASE_API_ROLES
+            },
+        }
+    )
+    """(schema or ``*``, kind, grantee) → what set that default privilege."""
+    grant_regime: str = "legacy"
+    """``legacy`` or ``restricted``: Supabase's default grants as they stand (see
+    :mod:`agents.sql.platform`)."""
+    regime_changed_at: str | None = None
+    """Where in the history the restricted defaults took effect (for messages)."""
 
     # -- queries rules use -------------------------------------------------
 
@@ -250,11 +387,21 @@ class Catalog:
         """True when the Data API serves this schema (``[api] schemas``)."""
         return schema in self.exposed_schemas
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.policies, PolicyMap):
+            self.policies = PolicyMap(self.policies.items())
+        if not isinstance(self.indexes, IndexMap):
+            self.indexes = IndexMap(self.indexes.items())
+
     def policies_on(self, table: QualName) -> list[Policy]:
-        return [p for (t, _), p in self.policies.items() if t == table]
+        """The policies on ``table`` (grouped as they are stored: no scan)."""
+        assert isinstance(self.policies, PolicyMap)
+        return self.policies.on(table)
 
     def indexes_on(self, table: QualName) -> list[Index]:
-        return [i for i in self.indexes.values() if i.table == table]
+        """The indexes on ``table`` (grouped as they are stored: no scan)."""
+        assert isinstance(self.indexes, IndexMap)
+        return self.indexes.on(table)
 
     def relation_kind(self, name: QualName) -> ObjectKind | None:
         """``table`` or ``view`` (materialized included) for a known relation, else None."""
@@ -318,6 +465,12 @@ class Catalog:
             column_privileges=grants(self.column_privileges),
             default_privileges=grants(self.default_privileges),
             roles=set(self.roles),
+            grant_sources={
+                k: {role: dict(p) for role, p in v.items()} for k, v in self.grant_sources.items()
+            },
+            default_sources=dict(self.default_sources),
+            grant_regime=self.grant_regime,
+            regime_changed_at=self.regime_changed_at,
         )
 
 

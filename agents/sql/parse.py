@@ -6,16 +6,14 @@ the hot path, so statements are kept as plain JSON AST dicts.  libpg_query
 reports *byte* offsets into the UTF-8 text; :class:`ParsedSql` converts them to
 1-based lines so a finding points at the offending clause.
 
-Suppression comments (``-- architect-review: ignore RLS001 reason``) are read
-from pglast's own comment scanner, on the statement's first line or the lines
-just above it.
+Suppression comments are read by :mod:`agents.suppression`, not here.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,21 +28,6 @@ except ImportError:  # pragma: no cover - the stdlib is always there
     _loads = json.loads
 
 AstNode = dict[str, Any]
-
-_SUPPRESS = re.compile(
-    r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)"
-)
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """An ``architect-review: ignore CODE reason`` comment."""
-
-    codes: frozenset[str]
-    reason: str
-    line: int
-    """Line of the comment itself."""
-
 
 @dataclass(frozen=True)
 class SqlSyntaxError:
@@ -71,6 +54,22 @@ class Statement:
     end_line: int
 
 
+@dataclass(frozen=True)
+class CommentedStatement:
+    """A statement that sits inside a comment (``-- alter table t enable row level security;``).
+
+    Comments are not statements: nothing here runs.  Rules use these only as
+    evidence ("the line enabling RLS is commented out").
+    """
+
+    line: int
+    """Line of the comment that holds the statement's first token."""
+    kind: str
+    node: AstNode
+    text: str
+    """The comment's first line, as written."""
+
+
 @dataclass
 class ParsedSql:
     """A SQL file: its statements, or the syntax error that stopped pglast."""
@@ -79,9 +78,20 @@ class ParsedSql:
     text: str
     statements: list[Statement] = field(default_factory=list)
     error: SqlSyntaxError | None = None
-    suppressions: list[Suppression] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _raw: bytes | None = field(default=None, repr=False)
+    _commented: list[CommentedStatement] | None = field(default=None, repr=False)
+
+    def commented_statements(self) -> list[CommentedStatement]:
+        """Statements written inside comments (commented-out SQL), parsed; computed once.
+
+        Consecutive whole-line ``--`` comments are read together (a commented-out
+        statement often spans lines), then line by line when the block as a
+        whole is not SQL; a ``/* … */`` comment is read as one block.
+        """
+        if self._commented is None:
+            self._commented = _commented_statements(self.text)
+        return self._commented
 
     def line_for(self, byte_offset: int) -> int:
         """1-based line holding the byte at ``byte_offset`` (a pglast ``location``)."""
@@ -96,18 +106,6 @@ class ParsedSql:
         if self._raw is None:
             self._raw = self.text.encode("utf-8")
         return self._raw[stmt.start : stmt.end].decode("utf-8", errors="replace")
-
-    def suppression_for(
-        self, code: str, stmt_line: int, finding_line: int | None
-    ) -> Suppression | None:
-        """The suppression naming ``code`` on the finding's line, the statement's first
-        line, or in the comment block directly above the statement."""
-        for s in self.suppressions:
-            if code not in s.codes:
-                continue
-            if s.line in (stmt_line, finding_line) or stmt_line - 3 <= s.line < stmt_line:
-                return s
-        return None
 
 
 def first_location(node: Any) -> int | None:
@@ -128,24 +126,52 @@ def first_location(node: Any) -> int | None:
     return None
 
 
-def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
-    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value.
+def _walk(node: Any) -> list[tuple[str, AstNode]]:
+    """Every typed node inside ``node``, depth first, in document order.
 
-    Depth first, in document order.  Iterative with an explicit stack: nested
-    ``yield from`` generators cost a frame per level for every node yielded,
-    and rules walk every policy and function body, so this is the hot loop of
-    a large review.
+    Iterative with an explicit stack: nested ``yield from`` generators cost a
+    frame per level for every node yielded.
     """
+    out: list[tuple[str, AstNode]] = []
     stack: list[tuple[Any, Any]] = [(None, node)]
     pop, push = stack.pop, stack.extend
     while stack:
         key, value = pop()
         if isinstance(value, dict):
             if key is not None and key[:1].isupper():
-                yield key, value
+                out.append((key, value))
             push(reversed(value.items()))
         elif isinstance(value, list):
             push((None, item) for item in reversed(value))
+    return out
+
+
+_WALKED: dict[int, tuple[Any, tuple[tuple[str, AstNode], ...]]] = {}
+_WALKED_LOCK = threading.Lock()
+_WALKED_MAX = 8192
+
+
+def walk(node: Any) -> Iterator[tuple[str, AstNode]]:
+    """Yield ``(node_type, fields)`` for every typed node inside a JSON AST value.
+
+    Depth first, in document order.  This is the hot loop of a large review:
+    some thirty rules walk the same policy and function expressions, so each
+    node's walk is remembered (keyed by identity, holding the node itself so
+    the identity cannot be reused while remembered; trees are never mutated).
+    """
+    if not isinstance(node, (dict, list)):
+        return iter(())
+    key = id(node)
+    with _WALKED_LOCK:
+        hit = _WALKED.get(key)
+    if hit is not None and hit[0] is node:
+        return iter(hit[1])
+    flat = tuple(_walk(node))
+    with _WALKED_LOCK:
+        if len(_WALKED) >= _WALKED_MAX:
+            del _WALKED[next(iter(_WALKED))]
+        _WALKED[key] = (node, flat)
+    return iter(flat)
 
 
 def parse_sql(path: str, text: str) -> ParsedSql:
@@ -157,7 +183,6 @@ def parse_sql(path: str, text: str) -> ParsedSql:
         starts.append(pos + 1)
         pos = raw.find(b"\n", pos + 1)
     parsed = ParsedSql(path=path, text=text, _line_starts=starts)
-    parsed.suppressions = _suppressions(text, parsed)
     try:
         tree = _loads(pg_parser.parse_sql_json(text))
     except pg_parser.ParseError as exc:
@@ -207,26 +232,63 @@ def _first_token(raw: bytes, start: int, end: int) -> int:
     return start
 
 
-def _suppressions(text: str, parsed: ParsedSql) -> list[Suppression]:
-    """Suppression comments, found with pglast's scanner (so strings are never mistaken
-    for comments)."""
-    out: list[Suppression] = []
-    if "architect-review" not in text:
-        return out
+def _commented_statements(text: str) -> list[CommentedStatement]:
+    if "--" not in text and "/*" not in text:
+        return []
     try:
         tokens = pg_parser.scan(text)
     except pg_parser.ParseError:
-        return out
+        return []
+    lines = text.splitlines()
+    blocks: list[list[tuple[int, str]]] = []
+    last_line = -2
     for tok in tokens:
         if tok.name not in ("SQL_COMMENT", "C_COMMENT"):
             continue
-        # the scanner reports character offsets, end inclusive
+        line = text.count("\n", 0, tok.start) + 1
         body = text[tok.start : tok.end + 1]
-        m = _SUPPRESS.search(body)
-        if m:
-            codes = frozenset(c.strip() for c in m.group(1).split(","))
-            reason = m.group(2).strip().rstrip("*/").strip()
-            out.append(
-                Suppression(codes=codes, reason=reason, line=text.count("\n", 0, tok.start) + 1)
-            )
+        if tok.name == "C_COMMENT":
+            blocks.append([(line, body[2:-2] if body.endswith("*/") else body[2:])])
+            last_line = -2
+            continue
+        whole_line = line <= len(lines) and lines[line - 1].lstrip().startswith("--")
+        entry = (line, body.lstrip("-"))
+        if whole_line and line == last_line + 1 and blocks:
+            blocks[-1].append(entry)
+        else:
+            blocks.append([entry])
+        last_line = line if whole_line else -2
+    out: list[CommentedStatement] = []
+    for block in blocks:
+        found = _parse_block(block, lines)
+        if found is None and len(block) > 1:
+            for entry in block:
+                out.extend(_parse_block([entry], lines) or [])
+        else:
+            out.extend(found or [])
+    return out
+
+
+def _parse_block(block: list[tuple[int, str]], lines: list[str]) -> list[CommentedStatement] | None:
+    """The statements of one comment block, or None when it is not SQL."""
+    body = "\n".join(part for _, part in block)
+    if not any(c.isalpha() for c in body):
+        return None
+    try:
+        tree = _loads(pg_parser.parse_sql_json(body))
+    except pg_parser.ParseError:
+        return None
+    first = block[0][0]
+    out: list[CommentedStatement] = []
+    for item in tree.get("stmts", []):
+        stmt = item.get("stmt") or {}
+        if not stmt:
+            continue
+        kind, node = next(iter(stmt.items()))
+        raw = body.encode("utf-8")
+        offset = int(item.get("stmt_location", 0))
+        start = _first_token(raw, offset, offset + int(item.get("stmt_len", 0) or len(raw)))
+        line = first + raw[:start].count(b"\n")
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        out.append(CommentedStatement(line=line, kind=kind, node=node, text=shown))
     return out

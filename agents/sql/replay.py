@@ -39,6 +39,7 @@ from agents.sql.model import (
     Column,
     ForeignKey,
     Function,
+    GrantSource,
     Index,
     ObjectKind,
     Origin,
@@ -95,19 +96,34 @@ class _Replayer:
         line = self.stmt.line if node is None else self.parsed.line_of_node(node, self.stmt.line)
         return Origin(self.parsed.path, line)
 
+    def described(self) -> GrantSource:
+        """This statement as a grant's source: its text in backticks, then path:line."""
+        text = " ".join(self.parsed.statement_text(self.stmt).split())
+        if len(text) > 90:
+            text = text[:87].rstrip() + "…"
+        return GrantSource(f"`{text}` ({self.parsed.path}:{self.stmt.line})", self.origin())
+
     # -- privileges ---------------------------------------------------------
 
     def apply_defaults(self, kind: ObjectKind, obj: QualName) -> None:
         """Grant what a new object gets by default (global and per-schema defaults)."""
         grants: dict[str, set[str]] = {}
+        sources: dict[str, dict[str, GrantSource]] = {}
         lookup: ObjectKind = "table" if kind == "view" else kind
         for key in (("*", lookup), (obj[0], lookup)):
             for role, privs in self.cat.default_privileges.get(key, {}).items():
+                if not privs:
+                    continue
                 grants.setdefault(role, set()).update(privs)
+                source = self.cat.default_sources.get((key[0], lookup, role))
+                if source is not None:
+                    sources.setdefault(role, {}).update(dict.fromkeys(privs, source))
         self.cat.privileges[(kind, obj)] = grants
+        self.cat.grant_sources[(kind, obj)] = sources
 
     def drop_privileges(self, kind: ObjectKind, obj: QualName) -> None:
         self.cat.privileges.pop((kind, obj), None)
+        self.cat.grant_sources.pop((kind, obj), None)
         if kind == "table":
             for key in [k for k in self.cat.column_privileges if k[0] == obj]:
                 del self.cat.column_privileges[key]
@@ -189,6 +205,31 @@ def _add_key(r: _Replayer, table: Table, kind: str, cols: tuple[str, ...], con: 
     )
 
 
+def _constraint_using_index(r: _Replayer, table: Table, con: AstNode) -> None:
+    """``add constraint … primary key / unique using index idx`` (what ``supabase db
+    diff`` writes): the existing unique index becomes the constraint's, renamed to the
+    constraint, with its columns; no second index appears."""
+    index_key = (table.schema, str(con["indexname"]))
+    index = r.cat.indexes.get(index_key)
+    if index is None or any(c is None for c in index.columns):
+        return  # made outside the migrations: nothing known to attach
+    cols = tuple(c for c in index.columns if c is not None)
+    primary = con.get("contype") == "CONSTR_PRIMARY"
+    name = str(con.get("conname") or index.name)
+    del r.cat.indexes[index_key]
+    index.name = name
+    index.unique = True
+    index.constraint = "primary" if primary else "unique"
+    r.cat.indexes[(table.schema, name)] = index
+    if primary:
+        table.primary_key = cols
+        for c in cols:
+            if c in table.columns:
+                table.columns[c].nullable = False
+    elif cols not in table.unique_constraints:
+        table.unique_constraints.append(cols)
+
+
 def _foreign_key(
     r: _Replayer, table: Table, con: AstNode, cols: tuple[str, ...] | None = None
 ) -> ForeignKey:
@@ -208,6 +249,9 @@ def _foreign_key(
 def _apply_table_constraint(r: _Replayer, table: Table, con: AstNode) -> None:
     contype = con.get("contype")
     keys = tuple(strings(con.get("keys")))
+    if con.get("indexname") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        _constraint_using_index(r, table, con)
+        return
     if contype == "CONSTR_PRIMARY":
         _add_key(r, table, "primary", keys, con)
     elif contype == "CONSTR_UNIQUE":
@@ -746,18 +790,18 @@ def _rename_table(r: _Replayer, old: QualName, new: QualName) -> None:
     r.cat.schemas.add(new[0])
     if ("table", old) in r.cat.privileges:
         r.cat.privileges[("table", new)] = r.cat.privileges.pop(("table", old))
+    if ("table", old) in r.cat.grant_sources:
+        r.cat.grant_sources[("table", new)] = r.cat.grant_sources.pop(("table", old))
     for ckey in [k for k in r.cat.column_privileges if k[0] == old]:
         r.cat.column_privileges[(new, ckey[1])] = r.cat.column_privileges.pop(ckey)
     for pkey in [k for k in r.cat.policies if k[0] == old]:
         policy = r.cat.policies.pop(pkey)
         policy.table = new
         r.cat.policies[(new, pkey[1])] = policy
-    for ikey, index in list(r.cat.indexes.items()):
-        if index.table == old:
-            index.table = new
-            if ikey[0] != new[0]:
-                del r.cat.indexes[ikey]
-                r.cat.indexes[(new[0], ikey[1])] = index
+    for ikey in [k for k, index in r.cat.indexes.items() if index.table == old]:
+        index = r.cat.indexes.pop(ikey)  # re-inserted so the catalogue's by-table grouping follows
+        index.table = new
+        r.cat.indexes[(new[0], ikey[1])] = index
     for tkey in [k for k in r.cat.triggers if k[0] == old]:
         trig = r.cat.triggers.pop(tkey)
         trig.table = new
@@ -779,6 +823,8 @@ def _rename_view(r: _Replayer, old: QualName, new: QualName) -> None:
     r.created.append(("view", new))
     if ("view", old) in r.cat.privileges:
         r.cat.privileges[("view", new)] = r.cat.privileges.pop(("view", old))
+    if ("view", old) in r.cat.grant_sources:
+        r.cat.grant_sources[("view", new)] = r.cat.grant_sources.pop(("view", old))
 
 
 def _rename_function(r: _Replayer, old: QualName, new: QualName) -> None:
@@ -790,6 +836,8 @@ def _rename_function(r: _Replayer, old: QualName, new: QualName) -> None:
     r.created.append(("function", new))
     if ("function", old) in r.cat.privileges:
         r.cat.privileges[("function", new)] = r.cat.privileges.pop(("function", old))
+    if ("function", old) in r.cat.grant_sources:
+        r.cat.grant_sources[("function", new)] = r.cat.grant_sources.pop(("function", old))
 
 
 def _h_rename(r: _Replayer, node: AstNode) -> None:
@@ -944,8 +992,12 @@ def _h_grant(r: _Replayer, node: AstNode) -> None:
     for kind, obj in _grant_targets(r, node):
         whole, cols = _privileges(node, kind)
         grants = r.cat.privileges.setdefault((kind, obj), {})
+        sources = r.cat.grant_sources.setdefault((kind, obj), {})
         for role in grantees:
             if is_grant:
+                added = whole - grants.get(role, set())
+                if added:
+                    sources.setdefault(role, {}).update(dict.fromkeys(added, r.described()))
                 grants.setdefault(role, set()).update(whole)
                 for col, privs in cols.items():
                     r.cat.column_privileges.setdefault((obj, col), {}).setdefault(
@@ -958,6 +1010,8 @@ def _h_grant(r: _Replayer, node: AstNode) -> None:
                     held - {"ALL"}
                 )
             grants[role] = held - whole - ({"ALL"} if whole else set())
+            for privilege in whole:
+                sources.get(role, {}).pop(privilege, None)
             table = r.cat.tables.get(obj) if kind == "table" else None
             if table is not None and whole:
                 for col_name in table.columns:
@@ -968,6 +1022,10 @@ def _h_grant(r: _Replayer, node: AstNode) -> None:
                 col_grants = r.cat.column_privileges.get((obj, col), {})
                 if role in col_grants:
                     col_grants[role] -= privs
+
+
+_MIGRATION_OWNERS = frozenset({"postgres", "current_user", "session_user"})
+"""Roles whose default privileges apply to objects a migration creates (it runs as postgres)."""
 
 
 def _h_default_privileges(r: _Replayer, node: AstNode) -> None:
@@ -986,15 +1044,23 @@ def _h_default_privileges(r: _Replayer, node: AstNode) -> None:
         d = opt.get("DefElem", {})
         if d.get("defname") == "schemas":
             schemas += strings(((d.get("arg") or {}).get("List") or {}).get("items"))
+        elif d.get("defname") == "roles":
+            owners = role_names(((d.get("arg") or {}).get("List") or {}).get("items"))
+            if not set(owners) & _MIGRATION_OWNERS:
+                return  # defaults for objects another role creates (supabase_admin…)
     whole, _ = _privileges(action, kind)
     grantees = role_names(action.get("grantees"))
     for schema in schemas or ["*"]:
         grants = r.cat.default_privileges.setdefault((schema, kind), {})
         for role in grantees:
             if action.get("is_grant"):
+                if whole - grants.get(role, set()):
+                    r.cat.default_sources[(schema, kind, role)] = r.described()
                 grants.setdefault(role, set()).update(whole)
             elif role in grants:
                 grants[role] -= whole
+                if not grants[role] - {"TRUNCATE", "REFERENCES", "TRIGGER"}:
+                    r.cat.default_sources.pop((schema, kind, role), None)
 
 
 # -- storage buckets -----------------------------------------------------------------
@@ -1128,4 +1194,8 @@ def builtin_catalog(exposed_schemas: tuple[str, ...] | None = None) -> Catalog:
         cat.privileges[("table", rel)].update(
             {"anon": set(TABLE_PRIVILEGES), "authenticated": set(TABLE_PRIVILEGES)}
         )
+        storage = GrantSource("Supabase's grants on the storage schema")
+        cat.grant_sources[("table", rel)] = {
+            role: dict.fromkeys(TABLE_PRIVILEGES, storage) for role in ("anon", "authenticated")
+        }
     return cat

@@ -5,6 +5,12 @@ schema_performance ``run_rules`` calls it for TS/JS files before running its
 ``TS_RULES``): it parses the head text once per review (cached on the
 workspace, so edge_reliability and schema_performance share one parse) and
 returns None for files that are not TypeScript/JavaScript or have no text.
+
+The context carries the Edge Function model
+(:mod:`agents.edge_reliability.model`) because every TS rule so far judges
+Edge Function code and needs its clients and handler; this is the one place
+where ``agents/ts`` reaches into the Edge specialist's package, so that the
+model is built once for all specialists.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agents.changes import ChangedFile, FileStatus, Workspace
-from agents.ts.model import EdgeFunctionModel, build_model
+from agents.edge_reliability.model.build import build_model
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.ts.parse import ParsedTs, parse_ts
 
 TS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs", ".cts", ".cjs")
@@ -50,7 +57,9 @@ def ts_context_for(file: ChangedFile, workspace: Workspace) -> TsRuleContext | N
 
     def build() -> TsRuleContext:
         parsed = parse_ts(file.path, source)
-        model = build_model(parsed, lambda p: read_head(workspace, p))
+        project = workspace.project_for(file.path)
+        name = project.function_name(file.path) if project is not None else None
+        model = build_model(parsed, lambda p: read_head(workspace, p), name)
         return TsRuleContext(file=file, workspace=workspace, parsed=parsed, model=model)
 
     return workspace.cached(f"ts-context:{file.path}", build)

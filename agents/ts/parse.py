@@ -6,9 +6,7 @@ grammar (a superset for what Edge Functions contain); ``.tsx``/``.jsx`` use the
 TSX grammar.  Grammars and compiled queries are built lazily and memoised, so
 importing this module does no work.
 
-Suppression comments (``// architect-review: ignore CODE reason``) are read
-from tree-sitter ``comment`` nodes, so the same words inside a string do not
-suppress anything.
+Suppression comments are read by :mod:`agents.suppression`, not here.
 """
 
 from __future__ import annotations
@@ -16,15 +14,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 import tree_sitter_typescript as tst
-
-_SUPPRESS = re.compile(
-    r"architect-review:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(.*)"
-)
 
 
 @lru_cache(maxsize=2)
@@ -44,24 +38,14 @@ def is_tsx(path: str) -> bool:
     return path.endswith((".tsx", ".jsx"))
 
 
-@dataclass(frozen=True)
-class Suppression:
-    """One ``architect-review: ignore`` comment."""
-
-    line: int
-    codes: frozenset[str]
-    reason: str
-
-
 @dataclass
 class ParsedTs:
-    """One parsed file: its tree, source bytes and suppression comments."""
+    """One parsed file: its tree and source bytes."""
 
     path: str
     source: bytes
     tree: ts.Tree
     tsx: bool
-    suppressions: list[Suppression] = field(default_factory=list)
 
     @property
     def root(self) -> ts.Node:
@@ -143,45 +127,13 @@ class ParsedTs:
         cursor = ts.QueryCursor(compiled_query(self.tsx, pattern))
         return [caps for _, caps in cursor.matches(node if node is not None else self.root)]
 
-    def suppression_for(self, code: str, line: int, stmt_line: int | None = None) -> str | None:
-        """The reason when a comment ignores ``code`` on ``line`` or just above it.
-
-        "Just above" means the comment lines directly preceding ``line`` or the
-        first line of its enclosing statement (``stmt_line``).
-        """
-        anchors = {line} | ({stmt_line} if stmt_line else set())
-        for sup in self.suppressions:
-            if code not in sup.codes:
-                continue
-            for anchor in anchors:
-                if sup.line == anchor or self._comment_block_above(sup.line, anchor):
-                    return sup.reason or "no reason given"
-        return None
-
-    def _comment_block_above(self, comment_line: int, anchor: int) -> bool:
-        if comment_line >= anchor:
-            return False
-        lines = self.source.decode("utf-8", "replace").splitlines()
-        for n in range(comment_line + 1, anchor):
-            stripped = lines[n - 1].strip() if n - 1 < len(lines) else ""
-            if not stripped.startswith(("//", "/*", "*")):
-                return False
-        return True
-
 
 def parse_ts(path: str, text: str) -> ParsedTs:
     """Parse ``text``; never raises (syntax errors show as ``has_error``)."""
     tsx = is_tsx(path)
     source = text.encode("utf-8")
     tree = ts.Parser(language(tsx)).parse(source)
-    parsed = ParsedTs(path=path, source=source, tree=tree, tsx=tsx)
-    for node in parsed.of_type("comment"):
-        m = _SUPPRESS.search(node_text(node))
-        if m:
-            codes = frozenset(c.strip() for c in m.group(1).split(","))
-            reason = m.group(2).strip().rstrip("*/").strip()
-            parsed.suppressions.append(Suppression(line_of(node), codes, reason))
-    return parsed
+    return ParsedTs(path=path, source=source, tree=tree, tsx=tsx)
 
 
 def _walk_cursor(node: ts.Node) -> Iterator[ts.Node]:
@@ -256,7 +208,7 @@ def enclosing(node: ts.Node, *types: str) -> ts.Node | None:
 
 
 def statement_of(node: ts.Node) -> ts.Node:
-    """The statement that contains ``node`` (for suppression comments above it)."""
+    """The statement that contains ``node`` (suppression comments may sit above it)."""
     current: ts.Node | None = node
     while current is not None:
         if current.type.endswith(("_statement", "_declaration")) or current.type == "pair":

@@ -5,8 +5,9 @@ and :func:`run`.  :func:`run` reads the environment once into
 :class:`~pipeline.github.settings.GitHubSettings` and hands it to
 :func:`execute`, which the tests call directly (with a fake clock).
 
-Exit codes: 0 reviewed (or nothing to do), 1 findings at/above ``--fail-on``,
-2 usage/input error, 3 GitHub failed in a way retrying did not fix.  A token
+Exit codes (:class:`agents.errors.ExitCode`): 0 reviewed (or nothing to do),
+1 findings at/above ``--fail-on``, 2 usage/input error, 3 GitHub failed in a
+way retrying did not fix.  A token
 that may not comment (fork PRs) is *not* a failure: the review goes to the
 step summary and a log line says why the PR has no comment.
 """
@@ -18,35 +19,31 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import yaml
-from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from agents.changes import ChangedFile, Tree, Workspace
-from agents.errors import ArchitectReviewError, GitHubError, InputError, UsageError
+from agents import registry
+from agents.changes import Tree
+from agents.errors import ArchitectReviewError, ExitCode, GitHubError, UsageError
 from agents.findings import Severity, Specialist
-from pipeline.config import DEFAULT_CONFIG_PATH, Config, config_from_mapping
+from agents.registry import Stage
+from agents.specialist import RuleRunner
+from pipeline.config import DEFAULT_CONFIG_PATH, Config, config_from_text
+from pipeline.gate import FAIL_ON_CHOICES
 from pipeline.github.client import Forbidden, GitHubApi, NotFound
 from pipeline.github.command import USAGE, Command
 from pipeline.github.events import Trigger, load_event, resolve_trigger
-from pipeline.github.publish import (
-    COMMENT_LIMIT,
-    own_login,
-    post_inline,
-    upsert_sticky,
-)
-from pipeline.github.pull import PullInfo, fetch_pull, list_files, to_changed_files
-from pipeline.github.settings import FAIL_ON_CHOICES, GitHubSettings, build_settings
-from pipeline.github.trees import ApiTree
-from pipeline.github.workflow import annotation_lines, append_summary, write_outputs
+from pipeline.github.publish import PullRequestContext, publish
+from pipeline.github.settings import GitHubSettings, build_settings
+from pipeline.github.workflow import append_summary, write_outputs
 from pipeline.globs import glob_match
-from pipeline.graph import RuleRunner
 from pipeline.report import Review
 from pipeline.routing import Route
+from pipeline.session import ReviewSession
+from pipeline.sources.github_pull import fetch_pull, pull_workspace
+from pipeline.sources.github_trees import ApiTree, base_tree
 
 log = logging.getLogger("architect_review.github")
 
@@ -119,7 +116,7 @@ class Outcome:
     verdict: str = "skipped"
     review: Review | None = None
     comment_url: str = ""
-    exit_code: int = 0
+    exit_code: int = ExitCode.OK
 
 
 def execute(
@@ -127,19 +124,20 @@ def execute(
     *,
     sleep: Callable[[float], None] = time.sleep,
     out: Callable[[str], None] = print,
-    runners: Mapping[Any, RuleRunner] | None = None,
+    runners: Mapping[str, RuleRunner] | None = None,
 ) -> int:
     """Review the PR the event is about and publish the result; the exit code.
 
     ``sleep`` is the retry policy's wait (tests pass a recorder), ``out``
-    writes workflow commands to stdout, ``runners`` replaces rule packs (tests).
+    writes workflow commands to stdout, ``runners`` replaces stages' rule
+    packs (tests).
     """
     payload = load_event(settings.event_path)
     trigger = resolve_trigger(settings.event_name, payload, settings.pr_number)
     if trigger.skip_reason is not None:
         log.info("architect-review: nothing to review: %s", trigger.skip_reason)
         _outputs(settings, Outcome())
-        return 0
+        return ExitCode.OK
     assert trigger.pr_number is not None
     api = GitHubApi(settings, sleep=sleep)
     repo = api.gh.get_repo(settings.repository)  # lazy: no request
@@ -147,8 +145,9 @@ def execute(
     try:
         if trigger.command is not None and not _accept_command(api, repo, trigger):
             _outputs(settings, outcome)
-            return 0
-        outcome = _review_and_publish(api, repo, settings, trigger, out, runners)
+            return ExitCode.OK
+        stages = registry.with_runs(registry.STAGES, runners) if runners else None
+        outcome = _review_and_publish(api, repo, settings, trigger, out, stages)
     except GitHubError as exc:
         outcome.exit_code = exc.exit_code
         _report_failure(settings, trigger, exc)
@@ -223,7 +222,7 @@ def _review_and_publish(
     settings: GitHubSettings,
     trigger: Trigger,
     out: Callable[[str], None],
-    runners: Mapping[Any, RuleRunner] | None,
+    stages: Sequence[Stage] | None,
 ) -> Outcome:
     assert trigger.pr_number is not None
     pr, info = fetch_pull(api, repo, trigger.pr_number)
@@ -242,118 +241,19 @@ def _review_and_publish(
             info.number,
         )
 
-    base = _base_tree(api, repo, settings, info)
+    base = base_tree(api, repo, settings.workspace, info.base_sha)
     head = ApiTree(api, repo, info.head_sha, label="head")
     config = _load_config(settings, base, trigger.command)
-    wanted = _wanted(config)
-    files = to_changed_files(list_files(api, pr), head, base, wanted)
-    if info.changed_files > len(files):
-        log.warning(
-            "architect-review: GitHub lists %d of the PR's %d files (its API stops at 3000); "
-            "the rest are not reviewed",
-            len(files),
-            info.changed_files,
-        )
-    workspace = Workspace(files=files, base=base, head=head, has_repo=True)
-
-    from pipeline.review import empty_review, make_llm_reviewer, run_review
+    workspace = pull_workspace(api, pr, info, base, head, _wanted(config))
 
     no_llm = settings.no_llm or bool(trigger.command and trigger.command.rules_only)
-    llm, llm_status = make_llm_reviewer(config, settings.llm_environ, no_llm)
-    review = (
-        run_review(workspace, config, llm=llm, llm_status=llm_status, runners=runners)
-        if files
-        else empty_review(llm_status)
-    )
-    return _publish(api, repo, pr, settings, trigger, info, review, files, out, config)
-
-
-def _publish(
-    api: GitHubApi,
-    repo: Repository,
-    pr: PullRequest,
-    settings: GitHubSettings,
-    trigger: Trigger,
-    info: PullInfo,
-    review: Review,
-    files: list[ChangedFile],
-    out: Callable[[str], None],
-    config: Config,
-) -> Outcome:
-    from pipeline.render.links import BlobLinks
-    from pipeline.render.markdown import render_markdown
-
-    links = BlobLinks(settings.repository, info.head_sha, settings.server_url)
-    markdown = render_markdown(review, links=links, max_chars=COMMENT_LIMIT)
-    outcome = Outcome(verdict=review.verdict, review=review)
-    append_summary(settings.step_summary, markdown)
-    for line in annotation_lines(review.findings):
-        out(line)
-    fail_on = settings.fail_on or config.fail_on
-    outcome.exit_code = 1 if review.fails(fail_on) else 0
-
-    failure: GitHubError | None = None
-    try:
-        login = own_login(api, settings)
-        posted = upsert_sticky(api, repo, info.number, markdown, login)
-        outcome.comment_url = posted.url
-        log.info(
-            "architect-review: %s the review comment %s",
-            "created" if posted.created else "updated",
-            posted.url,
-        )
-        inline = settings.inline_comments or bool(trigger.command and trigger.command.inline)
-        if inline:
-            count = post_inline(
-                api,
-                repo,
-                pr,
-                info.head_sha,
-                review.findings,
-                files,
-                login,
-                settings.max_inline_comments,
-            )
-            log.info("architect-review: %d new inline comment(s)", count)
-    except Forbidden as exc:
-        log.warning(
-            "architect-review: the token may not comment on PR #%d (%s); this is expected "
-            "for pull requests from forks, whose workflow token is read-only. The review "
-            "is in this run's step summary.",
-            info.number,
-            exc,
-        )
-    except GitHubError as exc:
-        failure = exc
-    if failure is not None:
-        log.error(
-            "architect-review: could not publish the review on PR #%d: %s; the review is "
-            "in this run's step summary",
-            info.number,
-            failure,
-        )
-        outcome.exit_code = failure.exit_code
-    return outcome
-
-
-def _base_tree(api: GitHubApi, repo: Repository, settings: GitHubSettings, info: PullInfo) -> Tree:
-    """The base tree from the local checkout when it holds the base commit, else the API."""
-    root = settings.workspace
-    if root is not None and (root / ".git").exists():
-        from pipeline.sources.git import GitTree, resolve_ref
-
-        try:
-            resolve_ref(root, info.base_sha)
-        except InputError:
-            log.info(
-                "architect-review: the checkout does not hold base %s; reading the base "
-                "through the API",
-                info.base_sha[:12],
-            )
-        else:
-            log.info("architect-review: base tree from the local checkout")
-            return GitTree(root, info.base_sha)
-    return ApiTree(api, repo, info.base_sha, label="base")
+    session = ReviewSession.start(config, settings.llm_environ, no_llm=no_llm, stages=stages)
+    review = session.review(workspace)
+    inline = settings.inline_comments or bool(trigger.command and trigger.command.inline)
+    context = PullRequestContext(api, repo, pr, info, settings, inline)
+    published = publish(context, review, workspace.files, out)
+    code = published.failure.exit_code if published.failure else session.exit_code(review)
+    return Outcome(review.verdict, review, published.comment_url, code)
 
 
 def _load_config(settings: GitHubSettings, base: Tree, command: Command | None) -> Config:
@@ -365,12 +265,12 @@ def _load_config(settings: GitHubSettings, base: Tree, command: Command | None) 
             raise UsageError(f"config file {path} not found in the base branch")
         config = Config()
     else:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise UsageError(f"invalid YAML in {path}: {' '.join(str(exc).split())}") from None
-        config = config_from_mapping(data, path)
-    config = config.with_overrides(model=settings.model)
+        config = config_from_text(text, path)
+    config = config.with_overrides(fail_on=settings.fail_on, model=settings.model)
+    sql = dict(config.settings.get("sql", {}))
+    if settings.model_cache_dir is not None and not sql.get("model_cache_dir"):
+        sql["model_cache_dir"] = str(settings.model_cache_dir)
+        config = config.model_copy(update={"settings": {**config.settings, "sql": sql}})
     if command is not None and command.specialists:
         config = _only_specialists(config, command.specialists)
     return config

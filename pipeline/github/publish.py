@@ -17,13 +17,16 @@ Inline comments
 
 Bodies are cut to GitHub's 65,536-character limit at a line boundary with a
 note, never rejected.
+
+:func:`publish` does all of it for one review, given the
+:class:`PullRequestContext` of the run.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -34,15 +37,19 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from agents.changes import ChangedFile
+from agents.errors import GitHubError
 from agents.findings import Finding
 from pipeline.github.client import Forbidden, GitHubApi, Unsure
-from pipeline.github.pull import PATCH_MISSING_NOTE
 from pipeline.github.settings import DEFAULT_BOT_LOGIN, GitHubSettings
-from pipeline.render.markdown import STICKY_MARKER
+from pipeline.github.workflow import annotation_lines, append_summary
+from pipeline.render.links import BlobLinks
+from pipeline.render.markdown import GITHUB_COMMENT_LIMIT, STICKY_MARKER
+from pipeline.report import Review
+from pipeline.sources.github_pull import PATCH_MISSING_NOTE, PullInfo
 
 log = logging.getLogger("architect_review.github")
 
-COMMENT_LIMIT = 65_536
+COMMENT_LIMIT = GITHUB_COMMENT_LIMIT
 CREATE_ATTEMPTS = 3
 FP_MARKER = "<!-- architect-review:fp={fp} -->"
 _FP_RE = re.compile(r"<!-- architect-review:fp=([0-9a-f]{6,64}) -->")
@@ -243,3 +250,89 @@ def post_inline(
         idempotent=False,
     )
     return len(fresh)
+
+
+@dataclass(frozen=True)
+class PullRequestContext:
+    """The pull request a review is published on, and how (everything :func:`publish` needs)."""
+
+    api: GitHubApi
+    repo: Repository
+    pr: PullRequest
+    info: PullInfo
+    settings: GitHubSettings
+    inline: bool
+    """Also post inline comments (the ``inline-comments`` input or ``/architect inline``)."""
+
+    @property
+    def links(self) -> BlobLinks:
+        """Links from findings to the reviewed head commit."""
+        return BlobLinks(self.settings.repository, self.info.head_sha, self.settings.server_url)
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where the review went."""
+
+    comment_url: str = ""
+    """The sticky comment, when it could be posted."""
+    failure: GitHubError | None = None
+    """Set when GitHub refused or failed in a way that is the run's failure (not a fork's
+    read-only token, which only logs)."""
+
+
+def publish(
+    ctx: PullRequestContext,
+    review: Review,
+    files: Sequence[ChangedFile],
+    out: Callable[[str], None],
+) -> Published:
+    """The review on the PR: step summary and annotations first (never lost), then the
+    sticky comment and, when asked, inline comments."""
+    from pipeline.render.markdown import render_markdown
+
+    markdown = render_markdown(review, links=ctx.links, max_chars=COMMENT_LIMIT)
+    append_summary(ctx.settings.step_summary, markdown)
+    for line in annotation_lines(review.findings):
+        out(line)
+    number = ctx.info.number
+    comment_url = ""
+    try:
+        login = own_login(ctx.api, ctx.settings)
+        posted = upsert_sticky(ctx.api, ctx.repo, number, markdown, login)
+        comment_url = posted.url
+        log.info(
+            "architect-review: %s the review comment %s",
+            "created" if posted.created else "updated",
+            posted.url,
+        )
+        if ctx.inline:
+            count = post_inline(
+                ctx.api,
+                ctx.repo,
+                ctx.pr,
+                ctx.info.head_sha,
+                review.findings,
+                files,
+                login,
+                ctx.settings.max_inline_comments,
+            )
+            log.info("architect-review: %d new inline comment(s)", count)
+    except Forbidden as exc:
+        log.warning(
+            "architect-review: the token may not comment on PR #%d (%s); this is expected "
+            "for pull requests from forks, whose workflow token is read-only. The review "
+            "is in this run's step summary.",
+            number,
+            exc,
+        )
+        return Published(comment_url)
+    except GitHubError as exc:
+        log.error(
+            "architect-review: could not publish the review on PR #%d: %s; the review is "
+            "in this run's step summary",
+            number,
+            exc,
+        )
+        return Published(comment_url, failure=exc)
+    return Published(comment_url)

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.errors import UsageError
-
-FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "never")
+from pipeline.gate import FAIL_ON_CHOICES, FailOn
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
@@ -46,7 +45,7 @@ class GitHubSettings:
     """``GITHUB_WORKSPACE``: a checkout of the BASE side (never PR code), if any."""
     pr_number: int | None = None
     """``--pr``: review this PR whatever the event says (also dispatch's fallback)."""
-    fail_on: str | None = None
+    fail_on: FailOn | None = None
     """``--fail-on`` / ``ARCHITECT_REVIEW_FAIL_ON``; None: the config file's ``fail_on``."""
     inline_comments: bool = False
     config_path: str | None = None
@@ -63,6 +62,10 @@ class GitHubSettings:
     max_inline_comments: int = 25
     llm_environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The ``ANTHROPIC_*`` variables, handed to the LLM factory (never logged)."""
+    model_cache_dir: Path | None = None
+    """``ARCHITECT_REVIEW_MODEL_CACHE``: where the replayed base schema is kept between
+    runs (the action restores it with ``actions/cache``, keyed by the base commit);
+    used unless the config file's ``settings: sql: model_cache_dir`` says otherwise."""
 
 
 def _flag(value: str | None) -> bool:
@@ -115,6 +118,7 @@ def build_settings(
     fail = (fail_on or environ.get("ARCHITECT_REVIEW_FAIL_ON") or "").strip().lower() or None
     if fail is not None and fail not in FAIL_ON_CHOICES:
         raise UsageError(f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, got {fail!r}")
+    threshold = next((c for c in FAIL_ON_CHOICES if c == fail), None)
     inline = (
         inline_comments
         if inline_comments is not None
@@ -132,7 +136,7 @@ def build_settings(
         output=_path(environ.get("GITHUB_OUTPUT")),
         workspace=_path(environ.get("GITHUB_WORKSPACE")),
         pr_number=_number(pr_number or environ.get("ARCHITECT_REVIEW_PR") or None, "--pr"),
-        fail_on=fail,
+        fail_on=threshold,
         inline_comments=inline,
         config_path=config_path or environ.get("ARCHITECT_REVIEW_CONFIG") or None,
         model=model or environ.get("ARCHITECT_REVIEW_MODEL") or None,
@@ -148,4 +152,5 @@ def build_settings(
             environ.get("ARCHITECT_REVIEW_RETRY_DEADLINE"), 300.0, "retry deadline"
         ),
         llm_environ=llm_environ,
+        model_cache_dir=_path(environ.get("ARCHITECT_REVIEW_MODEL_CACHE")),
     )

@@ -1,10 +1,13 @@
 """The review as ONE Markdown comment for a pull request.
 
 Layout: hidden sticky marker, headline verdict, summary, a severity count
-table, findings grouped by severity (``path:line`` linking to the head blob
-when the repository and sha are known, then message and fix), suppressed
-findings folded in ``<details>``, per-specialist coverage, files not reviewed,
-and an LLM status footer.
+table, a warning listing what made the review incomplete (if anything),
+findings grouped by severity (``path:line`` linking to the head blob when the
+repository and sha are known, then message and fix), suppressed findings
+folded in ``<details>``, per-specialist coverage, files not reviewed, and an
+LLM status footer.  What is listed, counted or folded away (info findings,
+more than 25 low ones) is decided by :mod:`pipeline.render.layout`, shared
+with the text format.
 
 Everything that comes from the pull request (paths, messages quoting code,
 titles Claude wrote) is escaped, so a hostile file name or policy name cannot
@@ -20,6 +23,14 @@ from collections.abc import Sequence
 
 from agents.findings import Finding, Severity, SuppressedFinding
 from agents.llm.cost import usage_line
+from pipeline.render.layout import (
+    SEVERITY_LABEL,
+    Section,
+    headline,
+    places,
+    projects_line,
+    sections,
+)
 from pipeline.render.links import BlobLinks
 from pipeline.report import Review, ReviewStats
 
@@ -37,19 +48,18 @@ _OMISSION_RESERVE = 400
 MAX_TEXT_CHARS = 2000
 """Longest message, fix or summary shown: one finding cannot crowd out the rest."""
 
-_VERDICT_HEADLINE = {
-    "request_changes": "🔴 Changes requested",
-    "comment": "🟡 Comments",
-    "approve": "🟢 No blocking problems",
+_MOOD_ICON = {
+    "blocking": "🔴",
+    "comments": "🟡",
+    "clean": "🟢",
+    "incomplete": "⚠️",
+    "nothing": "⚪",
 }
 
-_SEVERITY_LABEL = {
-    Severity.CRITICAL: "Critical",
-    Severity.HIGH: "High",
-    Severity.MEDIUM: "Medium",
-    Severity.LOW: "Low",
-    Severity.INFO: "Info",
-}
+_SEVERITY_LABEL = SEVERITY_LABEL
+
+MAX_INCOMPLETE_SHOWN = 10
+"""Reasons listed in the "review incomplete" warning before a count."""
 
 _SEVERITY_ICON = {
     Severity.CRITICAL: "⛔",
@@ -126,20 +136,15 @@ def render_finding(f: Finding, links: BlobLinks | None) -> str:
     """One finding as a list item (title, place, origin, message, fix)."""
     origin = escape(f.rule) if f.rule else "Claude"
     head = f"- **{escape(_clip(f.title, 200))}** · {_where(f, links)} · `{f.specialist}` · {origin}"
+    if len(f.lines) > 1:
+        head += f" · {places(f)} places"
     if f.source == "llm" and f.confidence is not None:
         head += f" (confidence {f.confidence:.0%})"
     lines = [head]
     if f.message:
         lines.append(f"  {rich(_clip(f.message))}")
-    if f.source == "database" and f.evidence:
-        lines.append(f"  *Measured:* <code>{escape(_clip(f.evidence, 400))}</code>")
     if f.help:
         lines.append(f"  *Fix:* {rich(_clip(f.help))}")
-    if f.reproduction:
-        lines.append(
-            "  <details><summary>Reproduce</summary>"
-            f"<code>{escape(_clip(f.reproduction, 1500))}</code></details>"
-        )
     return "  \n".join(lines) + "\n"
 
 
@@ -173,6 +178,7 @@ def _suppressed_block(suppressed: Sequence[SuppressedFinding], links: BlobLinks 
 def _coverage(stats: ReviewStats) -> str:
     if not stats.specialists:
         return "**Coverage:** no file was routed to a specialist.\n"
+    projects = f"**Supabase projects:** {rich(projects_line(stats))}"
     parts = []
     for name, s in stats.specialists.items():
         files = len(s.files)
@@ -185,13 +191,8 @@ def _coverage(stats: ReviewStats) -> str:
         if s.llm_error:
             part += f" — LLM review unavailable: {escape(s.llm_error)}"
         parts.append(part)
-    if stats.database is not None:
-        parts.append(f"`database` {escape(stats.database)}")
-    if stats.probe is not None:
-        parts.append(f"`probe` {escape(stats.probe)}")
-    lines = ["**Coverage:** " + " · ".join(parts)]
+    lines = ["**Coverage:** " + " · ".join(parts), projects]
     notes = [(f"`{name}`", escape(n)) for name, s in stats.specialists.items() for n in s.notes]
-    notes += [("`database`", escape(n)) for n in stats.database_notes]
     notes += [
         (escape(path), escape(n))
         for path, file_notes in stats.file_notes.items()
@@ -208,19 +209,6 @@ def _coverage(stats: ReviewStats) -> str:
             + "\n\n</details>"
         )
     return "\n\n".join(lines) + "\n"
-
-
-def _existing_risks(stats: ReviewStats, links: BlobLinks | None) -> str:
-    risks = stats.existing_risks
-    if not risks:
-        return ""
-    items = [render_finding(f, links) for f in risks[:MAX_LISTED_PATHS]]
-    if len(risks) > MAX_LISTED_PATHS:
-        items.append(f"- … and {len(risks) - MAX_LISTED_PATHS} more\n")
-    return (
-        f"<details><summary>Existing risks ({len(risks)}): proven on objects this PR does not "
-        "touch, not part of its verdict</summary>\n\n" + "".join(items) + "\n</details>\n"
-    )
 
 
 def _not_reviewed(stats: ReviewStats) -> str:
@@ -270,28 +258,57 @@ def _omission(omitted: Sequence[Finding]) -> str:
     )
 
 
+def _incomplete_warning(reasons: Sequence[str]) -> str:
+    shown = [f"> - {escape(r)}" for r in reasons[:MAX_INCOMPLETE_SHOWN]]
+    if len(reasons) > MAX_INCOMPLETE_SHOWN:
+        shown.append(f"> - … and {len(reasons) - MAX_INCOMPLETE_SHOWN} more")
+    return (
+        "> [!WARNING]\n> This review is incomplete, so no finding here does not mean no "
+        "problem:\n" + "\n".join(shown) + "\n\n"
+    )
+
+
+def _section_heading(section: Section) -> str:
+    sev = section.severity
+    return f"\n### {_SEVERITY_ICON[sev]} {_SEVERITY_LABEL[sev]} ({len(section.findings)})\n\n"
+
+
+def _counts_chunk(section: Section) -> str:
+    rows = [
+        "Too many to list here; by rule (`--format json` lists each):",
+        "",
+        "| Rule | Finding | Findings | Places | Files |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    rows += [
+        f"| {escape(r.rule)} | {escape(_clip(r.title, 200))} | {r.findings} | {r.places} "
+        f"| {r.files} |"
+        for r in section.counts
+    ]
+    return _section_heading(section) + "\n".join(rows) + "\n"
+
+
+def _folded_chunk(section: Section, links: BlobLinks | None) -> str:
+    items = "".join(render_finding(f, links) for f in section.findings)
+    sev = section.severity
+    return (
+        f"\n<details><summary>{_SEVERITY_ICON[sev]} {_SEVERITY_LABEL[sev]} findings "
+        f"({len(section.findings)})</summary>\n\n{items}\n</details>\n"
+    )
+
+
 def render_markdown(
     review: Review, *, links: BlobLinks | None = None, max_chars: int = GITHUB_COMMENT_LIMIT
 ) -> str:
     """The review comment, at most ``max_chars`` characters long."""
-    links = links or review.links
-    headline = _VERDICT_HEADLINE.get(review.verdict, escape(review.verdict))
-    failed = [name for name, s in review.stats.specialists.items() if s.error]
-    if failed:
-        headline += f" (incomplete: {', '.join(failed)} failed)"
+    title = headline(review)
     head = (
-        f"{STICKY_MARKER}\n## Architect review: {headline}\n\n"
+        f"{STICKY_MARKER}\n## Architect review: {_MOOD_ICON[title.mood]} {escape(title.text)}\n\n"
         f"{escape(_clip(review.summary))}\n\n{_count_table(review)}\n"
     )
-    errors = review.stats.errors
-    if errors:
-        head += (
-            "> [!WARNING]\n> Some checks did not run, so this review is incomplete: "
-            + "; ".join(escape(e) for e in errors)
-            + "\n\n"
-        )
+    if not review.complete:
+        head += _incomplete_warning(review.stats.incomplete or review.stats.errors)
     tail_parts = [
-        _existing_risks(review.stats, links),
         _suppressed_block(review.suppressed, links),
         _coverage(review.stats),
         _not_reviewed(review.stats),
@@ -302,22 +319,28 @@ def render_markdown(
     budget = max_chars - len(head) - len(tail) - _OMISSION_RESERVE
     body: list[str] = []
     used = 0
-    current: Severity | None = None
-    counts = review.counts()
-    shown = 0
-    for f in review.findings:
-        chunk = ""
-        if f.severity is not current:
-            chunk += f"\n### {_SEVERITY_ICON[f.severity]} {_SEVERITY_LABEL[f.severity]} "
-            chunk += f"({counts[f.severity]})\n\n"
-        chunk += render_finding(f, links)
-        if used + len(chunk) > budget:
-            break
-        body.append(chunk)
-        used += len(chunk)
-        current = f.severity
-        shown += 1
-    omitted = review.findings[shown:]
+    omitted: list[Finding] = []
+    for section in sections(review):
+        if omitted:
+            omitted.extend(section.findings)
+            continue
+        if section.counts or section.folded:
+            chunk = (
+                _counts_chunk(section) if section.counts else _folded_chunk(section, links)
+            )
+            if used + len(chunk) > budget:
+                omitted.extend(section.findings)
+                continue
+            body.append(chunk)
+            used += len(chunk)
+            continue
+        for i, f in enumerate(section.findings):
+            chunk = (_section_heading(section) if i == 0 else "") + render_finding(f, links)
+            if used + len(chunk) > budget:
+                omitted.extend(section.findings[i:])
+                break
+            body.append(chunk)
+            used += len(chunk)
     text = head + "".join(body) + (_omission(omitted) if omitted else "") + tail
     if len(text) > max_chars:
         # Only reachable with a tiny max_chars: keep the marker and headline, cut the rest.

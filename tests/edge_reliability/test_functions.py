@@ -25,6 +25,7 @@ CORS = (
 BASE = {
     "supabase/functions/_shared/cors.ts": CORS,
     "src/pages/index.astro": "---\n---\n<html></html>\n",
+    "src/lib/export.ts": 'export const run = () => supabase.functions.invoke("bad-export");\n',
 }
 
 EXPECTED: dict[str, set[tuple[str, int]]] = {
@@ -54,7 +55,7 @@ EXPECTED: dict[str, set[tuple[str, int]]] = {
     "bad-secret": {("EDGE011", 5)},
     "bad-log-token": {("EDGE013", 6), ("EDGE013", 8), ("EDGE013", 9)},
     "bad-mapasync": {("EDGE008", 8)},
-    # browser-called (caller's JWT, web front end) without any CORS handling
+    # invoked by name from the front end (src/lib/export.ts) without any CORS handling
     "bad-export": {("EDGE001", 3)},
     # DB error text returned, a failed claim only logged, exception text returned
     "bad-gift": {("EDGE007", 19), ("EDGE006", 22), ("EDGE007", 26)},
@@ -87,6 +88,16 @@ def test_function(name: str) -> None:
 
 def test_every_function_file_has_an_expectation() -> None:
     assert {p.stem for p in HERE.glob("*.ts")} == set(EXPECTED)
+
+
+def test_caller_jwt_alone_is_no_evidence_of_a_browser_caller() -> None:
+    """pg_net triggers, cron and devices send JWTs too: no CORS demand without evidence."""
+    text = (HERE / "bad-export.ts").read_text(encoding="utf-8")
+    workspace = workspace_from_trees(
+        {k: v for k, v in BASE.items() if k != "src/lib/export.ts"},
+        {"supabase/functions/bad-export/index.ts": text},
+    )
+    assert [f.rule for f in run_rules(workspace.files, workspace).findings] == []
 
 
 def test_verify_jwt_off_for_an_unauthenticated_writer() -> None:
@@ -222,7 +233,7 @@ Deno.serve(async (req) => {
   }
 });
 """
-    assert _inline(source) == [("EDGE016", 4)]
+    assert _inline(source) == [("EDGE018", 4)]
     checked = source.replace(
         "    const res",
         '    if (!String(url).startsWith("https://api.example.com/")) {\n'

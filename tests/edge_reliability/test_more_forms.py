@@ -62,8 +62,22 @@ def test_id_key_holding_a_request_user_id() -> None:
     assert ("EDGE009", 6, Severity.CRITICAL) in _findings(middle)
 
 
-def test_id_of_an_ordinary_row_from_the_body_is_not_identity() -> None:
+def test_any_row_id_from_the_body_selects_rows_of_a_service_role_write() -> None:
+    """Issue 13: not only user ids - any row selector the caller picks is an IDOR."""
     middle = (
+        '  const { error } = await admin.from("posts").update({ views: 1 })\n'
+        "    .match({ id: body.postId });\n"
+        '  if (error) return new Response("failed", { status: 500 });\n'
+    )
+    assert ("EDGE009", 7, Severity.CRITICAL) in _findings(middle)
+
+
+def test_row_id_from_the_body_after_a_staff_check_is_authorised() -> None:
+    middle = (
+        '  const { data: { user } } = await admin.auth.getUser(req.headers.get("x-token")!);\n'
+        '  if (!user || user.app_metadata.role !== "staff") {\n'
+        '    return new Response("forbidden", { status: 403 });\n'
+        "  }\n"
         '  const { error } = await admin.from("posts").update({ views: 1 })\n'
         "    .match({ id: body.postId });\n"
         '  if (error) return new Response("failed", { status: 500 });\n'
@@ -180,3 +194,29 @@ def test_get_user_with_a_token_on_a_module_scope_client_is_fine() -> None:
         "});\n"
     )
     assert [r for r in _edge(source) if r[0] == "EDGE003"] == []
+
+
+def test_perf020_sees_a_query_through_a_helper_and_a_client_parameter() -> None:
+    """Data flow: the helper's ``store`` is the service-role client the loop passes in."""
+    helper = (
+        "async function save(store: typeof admin, item: { id: string }) {\n"
+        '  await store.from("items").upsert({ id: item.id });\n'
+        "}\n"
+    )
+    loop = "  for (const item of body.items) {\n    await save(admin, item);\n  }\n"
+    workspace = workspace_from_trees({}, {FN: helper + HEAD + loop + TAIL})
+    [ctx] = [c for c in (ts_context_for(f, workspace) for f in workspace.files) if c]
+    found = list(QueryInLoop().check(ctx))
+    assert [(f.line, f.severity) for f in found] == [(10, Severity.MEDIUM)]
+    assert "save()" in found[0].message
+    no_query = helper.replace('await store.from("items").upsert({ id: item.id });', "void item;")
+    workspace = workspace_from_trees({}, {FN: no_query + HEAD + loop + TAIL})
+    [ctx] = [c for c in (ts_context_for(f, workspace) for f in workspace.files) if c]
+    assert list(QueryInLoop().check(ctx)) == []
+
+
+def test_a_write_chained_with_throw_on_error_is_not_discarded() -> None:
+    thrown = '  await admin.from("visits").insert({ at: Date.now() }).throwOnError();\n'
+    assert [r for r in _findings(thrown) if r[0] == "EDGE006"] == []
+    discarded = '  await admin.from("visits").insert({ at: Date.now() });\n'
+    assert ("EDGE006", 6, Severity.MEDIUM) in _findings(discarded)

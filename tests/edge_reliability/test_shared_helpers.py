@@ -10,8 +10,8 @@ function that reads other tenants' data with the service role).
 from __future__ import annotations
 
 from agents.edge_reliability import agent
+from agents.edge_reliability.model.build import build_model
 from agents.findings import Severity
-from agents.ts.model import build_model
 from agents.ts.parse import parse_ts
 from tests.helpers.workspace import workspace_from_trees
 

@@ -32,7 +32,8 @@ NEW_MIGRATION = (
 
 
 def marker_runner(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
-    """A deterministic stand-in for the rule packs: ``FINDING <severity>`` on a line.
+    """A deterministic stand-in for the rule packs: ``FINDING <severity> [CODE]`` on a line
+    (code ``TEST001`` by default; distinct codes keep findings from being grouped).
 
     The action's behaviour, not the rules', is under test here; this keeps the
     tests independent of rule packs that change.
@@ -41,7 +42,8 @@ def marker_runner(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOut
     for f in files:
         for number, line in enumerate((f.head_text or "").splitlines(), start=1):
             if "FINDING " in line:
-                severity = Severity(line.split("FINDING ", 1)[1].split()[0])
+                words = line.split("FINDING ", 1)[1].split()
+                severity = Severity(words[0])
                 findings.append(
                     Finding(
                         specialist="rls_security",
@@ -49,7 +51,7 @@ def marker_runner(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOut
                         path=f.path,
                         line=number,
                         title=f"Marker finding at line {number}",
-                        rule="TEST001",
+                        rule=words[1] if len(words) > 1 else "TEST001",
                         message="A line marked as a finding.",
                         help="Remove the marker.",
                     )

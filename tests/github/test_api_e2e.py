@@ -12,8 +12,8 @@ from agents.changes import ChangedFile, Workspace
 from agents.findings import SPECIALISTS, Finding, Severity
 from agents.specialist import RuleOutcome
 from pipeline.github.publish import COMMENT_LIMIT
-from pipeline.github.pull import PATCH_MISSING_NOTE
 from pipeline.render.markdown import STICKY_MARKER
+from pipeline.sources.github_pull import PATCH_MISSING_NOTE
 from tests.github.conftest import (
     BASE,
     BASE_MIGRATION,
@@ -365,7 +365,7 @@ def test_forbidden_comment_still_writes_the_summary(
 
 def test_too_long_comment_is_shortened_and_still_posted(fake: FakeGitHub, tmp_path: Path) -> None:
     path = "supabase/migrations/20240201000000_huge.sql"
-    text = "".join(f"select {i}; -- FINDING low\n" for i in range(1, 401))
+    text = "".join(f"select {i}; -- FINDING medium TEST{i:03d}\n" for i in range(1, 401))
     fake.add_commit(BASE, {})
     fake.add_commit(HEAD, {path: text})
     fake.add_pull(Pull(7, HEAD, BASE, [PullFile(path, "added", added_patch(text))]))
@@ -374,7 +374,7 @@ def test_too_long_comment_is_shortened_and_still_posted(fake: FakeGitHub, tmp_pa
     (comment,) = fake.issue_comments[7]
     assert STICKY_MARKER in comment["body"]
     assert 50_000 < len(comment["body"]) <= COMMENT_LIMIT
-    assert run.outputs["low"] == "400"
+    assert run.outputs["medium"] == "400"
 
 
 def test_inline_comments_only_on_changed_lines_and_never_twice(

@@ -11,10 +11,10 @@ from agents.findings import Finding, Severity
 from pipeline.github.command import is_command, parse_command
 from pipeline.github.events import resolve_trigger
 from pipeline.github.publish import COMMENT_LIMIT, fit_comment
-from pipeline.github.pull import added_file_text, changed_lines, patch_is_complete
 from pipeline.github.settings import build_settings
 from pipeline.github.workflow import annotation, escape_data, escape_property, write_outputs
 from pipeline.render.markdown import STICKY_MARKER
+from pipeline.sources.github_pull import added_file_text, changed_lines, patch_is_complete
 from tests.github.conftest import event
 
 
@@ -172,3 +172,23 @@ def test_inline_body_neutralises_forged_markers() -> None:
         )
     )
     assert body.count("<!-- architect-review:fp=") == 1  # only our own marker, at the end
+
+
+def test_the_action_s_model_cache_reaches_the_sql_settings_unless_the_config_sets_one() -> None:
+    """action.yml restores a cache folder and names it in ARCHITECT_REVIEW_MODEL_CACHE; the
+    base schema model is then kept there, but a config file's own choice wins."""
+    from agents.changes import DictTree
+    from pipeline.github.entry import _load_config
+
+    env = {
+        "GITHUB_REPOSITORY": "o/r",
+        "GITHUB_TOKEN": "t",
+        "ARCHITECT_REVIEW_MODEL_CACHE": "/runner/tmp/architect-review-model",
+    }
+    settings = build_settings(env)
+    assert settings.model_cache_dir == Path("/runner/tmp/architect-review-model")
+    config = _load_config(settings, DictTree({}), None)
+    assert config.settings["sql"]["model_cache_dir"] == "/runner/tmp/architect-review-model"
+    own = "settings:\n  sql:\n    model_cache_dir: .cache/models\n"
+    config = _load_config(settings, DictTree({".github/architect-review.yml": own}), None)
+    assert config.settings["sql"]["model_cache_dir"] == ".cache/models"

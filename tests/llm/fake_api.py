@@ -95,6 +95,10 @@ def findings_reply(*findings: dict[str, Any]) -> dict[str, Any]:
     return {"findings": list(findings)}
 
 
+GATE_TIMEOUT = 30.0
+"""Seconds a gated request waits for the others: only reached when requests do not overlap."""
+
+
 @dataclass
 class FakeMessagesApi:
     """Records requests; ``reply`` decides each answer (default: no findings)."""
@@ -102,6 +106,9 @@ class FakeMessagesApi:
     reply: Reply = field(default=lambda r: message(findings_reply()))
     requests: list[Recorded] = field(default_factory=list)
     delay: float = 0.0
+    gate: int = 0
+    """When set, each request is held until this many have been in flight at once:
+    concurrency is then shown by overlap, not by timing (a serial client times out)."""
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -114,12 +121,18 @@ class FakeMessagesApi:
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if self.gate:
+                await asyncio.wait_for(self._gate_open(), GATE_TIMEOUT)
             answer = self.reply(rec)
             if isinstance(answer, Awaitable):
                 answer = await answer
             return answer
         finally:
             self.in_flight -= 1
+
+    async def _gate_open(self) -> None:
+        while self.max_in_flight < self.gate:
+            await asyncio.sleep(0.005)
 
     def client(self) -> httpx2.AsyncClient:
         return httpx2.AsyncClient(transport=httpx2.MockTransport(self.handle))

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -204,9 +203,7 @@ def test_429_then_success() -> None:
 def test_529_until_the_deadline_gives_an_error_outcome() -> None:
     fake = FakeMessagesApi(reply=lambda r: error(529, "overloaded_error", retry_after_ms=50))
     rv = reviewer(fake, deadline_seconds=0.6, max_retries=1000)
-    started = time.monotonic()
     outcome = review(rv, sql_workspace())
-    assert time.monotonic() - started < 3
     assert outcome.findings == []
     assert outcome.unreviewed == [MIGRATION]
     assert outcome.error is not None and outcome.error.startswith("deadline of 0.6 s exceeded")
@@ -253,18 +250,15 @@ def test_batches_run_concurrently_and_usage_is_summed() -> None:
             cache_write=0 if r.index else 500,
         )
 
-    fake = FakeMessagesApi(reply=reply, delay=0.2)
+    fake = FakeMessagesApi(reply=reply, gate=3)
     rv = reviewer(fake, concurrency=3)
     ws = many_files(6)
     one_file_per_batch(rv, ws)
-    started = time.monotonic()
     outcome = review(rv, ws)
-    elapsed = time.monotonic() - started
 
     n = len(fake.requests)
     assert n == 6
-    assert fake.max_in_flight == 3
-    assert elapsed < n * 0.2 * 0.7  # overlapped, not serial
+    assert fake.max_in_flight == 3  # overlapped, not serial
     assert outcome.usage.requests == n
     assert outcome.usage.input_tokens == 700 * n
     assert outcome.usage.output_tokens == 30 * n
@@ -275,7 +269,7 @@ def test_batches_run_concurrently_and_usage_is_summed() -> None:
 
 
 def test_concurrency_limit_is_shared_between_specialists() -> None:
-    fake = FakeMessagesApi(delay=0.1)
+    fake = FakeMessagesApi(gate=2)
     rv = reviewer(fake, concurrency=2)
     ws = many_files(4)
     one_file_per_batch(rv, ws)

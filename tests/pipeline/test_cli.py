@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from agents import registry
 from agents.changes import ChangedFile, Workspace
 from agents.findings import Severity
-from agents.specialist import RuleOutcome
-from pipeline import cli, graph
+from agents.specialist import RuleOutcome, RuleRunner
+from pipeline import cli
 
 from .factories import finding
 
@@ -55,7 +56,7 @@ def fake_rules(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Replace every rule pack by one that flags line 1 of each SQL file as high."""
     calls: list[list[str]] = []
 
-    def load(specialist: str) -> graph.RuleRunner:
+    def load(specialist: str) -> RuleRunner:
         def run(files: Sequence[ChangedFile], ws: Workspace) -> RuleOutcome:
             calls.append([f.path for f in files])
             if specialist != "rls_security":
@@ -71,7 +72,8 @@ def fake_rules(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
         return run
 
-    monkeypatch.setattr(graph, "load_runner", load)
+    doubles = {name: load(name) for name in registry.stage_names()}
+    monkeypatch.setattr(registry, "STAGES", registry.with_runs(registry.STAGES, doubles))
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     return calls
 

@@ -6,7 +6,7 @@ import pytest
 
 from agents.changes import DictTree, FileStatus
 from agents.errors import InputError
-from pipeline.diff import (
+from pipeline.sources.diff import (
     MODE_ONLY_NOTE,
     NON_UTF8_NOTE,
     RENAME_ONLY_NOTE,

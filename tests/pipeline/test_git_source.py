@@ -9,7 +9,7 @@ import pytest
 
 from agents.changes import FileStatus
 from agents.errors import InputError
-from pipeline.diff import parse_diff
+from pipeline.sources.diff import parse_diff
 from pipeline.sources.git import GitTree, git_change
 
 

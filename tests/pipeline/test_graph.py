@@ -1,16 +1,20 @@
-"""The LangGraph graph: fan-out, concurrency, failure isolation, the LLM hook."""
+"""The LangGraph graph: fan-out, concurrency, failure isolation, the LLM hook.
+
+Concurrency is asserted by overlap, never by wall-clock time: each branch
+waits at a barrier the others must also reach, so branches that ran one after
+another would time out (a generous timeout that only a real bug can hit).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Sequence
 
 from agents.changes import ChangedFile, Workspace
 from agents.findings import SPECIALISTS, Finding, Severity, Specialist, SuppressedFinding
-from agents.specialist import LlmOutcome, LlmUsage, RuleOutcome
+from agents.specialist import LlmOutcome, LlmUsage, RuleOutcome, RuleRunner
 from pipeline.config import Config
-from pipeline.graph import RuleRunner
 from pipeline.review import arun_review, run_review
 from tests.helpers.workspace import workspace_from_trees
 
@@ -18,10 +22,6 @@ from .factories import finding
 
 MIGRATION = "supabase/migrations/1_a.sql"
 FUNCTION = "supabase/functions/f/index.ts"
-
-RULES_ONLY = Config(database="off")
-"""These tests count the specialists' findings; the database stage has its own
-(tests/database, tests/pipeline/test_database_wiring.py)."""
 
 
 def workspace() -> Workspace:
@@ -35,13 +35,17 @@ def workspace() -> Workspace:
     )
 
 
+OVERLAP_TIMEOUT = 30.0
+"""Seconds a branch waits for the others at the barrier: only reached when they do not overlap."""
+
+
 def recording_runner(
-    specialist: Specialist, seen: dict[str, list[str]], delay: float = 0.0
+    specialist: Specialist, seen: dict[str, list[str]], barrier: threading.Barrier | None = None
 ) -> RuleRunner:
     def run(files: Sequence[ChangedFile], ws: Workspace) -> RuleOutcome:
         seen[specialist] = [f.path for f in files]
-        if delay:
-            time.sleep(delay)
+        if barrier is not None:
+            barrier.wait()  # BrokenBarrierError (a recorded error) unless all three overlap
         return RuleOutcome(
             findings=[
                 finding(
@@ -61,7 +65,7 @@ def recording_runner(
 def test_each_specialist_gets_only_its_files() -> None:
     seen: dict[str, list[str]] = {}
     runners = {s: recording_runner(s, seen) for s in SPECIALISTS}
-    review = run_review(workspace(), RULES_ONLY, runners=runners)
+    review = run_review(workspace(), Config(), runners=runners)
     assert seen == {
         "rls_security": [MIGRATION],
         "schema_performance": [FUNCTION, MIGRATION],
@@ -73,21 +77,24 @@ def test_each_specialist_gets_only_its_files() -> None:
     assert review.stats.files_seen == 3
 
 
-def test_three_slow_rule_packs_run_concurrently() -> None:
+def test_three_rule_packs_run_concurrently() -> None:
     seen: dict[str, list[str]] = {}
-    runners = {s: recording_runner(s, seen, delay=0.5) for s in SPECIALISTS}
-    started = time.perf_counter()
-    review = run_review(workspace(), RULES_ONLY, runners=runners)
-    elapsed = time.perf_counter() - started
+    barrier = threading.Barrier(len(SPECIALISTS), timeout=OVERLAP_TIMEOUT)
+    runners = {s: recording_runner(s, seen, barrier) for s in SPECIALISTS}
+    review = run_review(workspace(), Config(), runners=runners)
+    assert review.stats.errors == []
     assert len(review.findings) == 3
-    assert elapsed < 1.0, f"graph took {elapsed:.2f} s: specialists did not overlap"
 
 
 class SlowLlm:
-    """An LLM reviewer double that takes 0.5 s per specialist and finds one thing."""
+    """An LLM reviewer double that finds nothing and, with ``overlap``, returns only once
+    that many reviews are in flight at the same time."""
 
-    def __init__(self) -> None:
+    def __init__(self, overlap: int = 0) -> None:
         self.calls: list[tuple[str, int]] = []
+        self.overlap = overlap
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     async def review(
         self,
@@ -97,23 +104,31 @@ class SlowLlm:
         rule_findings: Sequence[Finding],
     ) -> LlmOutcome:
         self.calls.append((specialist, len(rule_findings)))
-        await asyncio.sleep(0.5)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if self.overlap:
+
+            async def all_in() -> None:
+                while self.max_in_flight < self.overlap:
+                    await asyncio.sleep(0.01)
+
+            await asyncio.wait_for(all_in(), OVERLAP_TIMEOUT)
+        self.in_flight -= 1
         return LlmOutcome(usage=LlmUsage(requests=1, input_tokens=100, output_tokens=10))
 
     async def summarise(self, findings: Sequence[Finding]) -> tuple[str | None, LlmUsage]:
         return "Claude's summary.", LlmUsage(requests=1, input_tokens=5, output_tokens=5)
 
 
-def test_three_slow_llm_calls_run_concurrently() -> None:
+def test_three_llm_calls_run_concurrently() -> None:
     seen: dict[str, list[str]] = {}
     runners = {s: recording_runner(s, seen) for s in SPECIALISTS}
-    llm = SlowLlm()
-    started = time.perf_counter()
+    llm = SlowLlm(overlap=len(SPECIALISTS))
     review = asyncio.run(
-        arun_review(workspace(), RULES_ONLY, llm=llm, llm_status="claude (test)", runners=runners)
+        arun_review(workspace(), Config(), llm=llm, llm_status="claude (test)", runners=runners)
     )
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"graph took {elapsed:.2f} s"
+    assert llm.max_in_flight == len(SPECIALISTS)
+    assert all(s.llm_error is None for s in review.stats.specialists.values())
     assert sorted(llm.calls) == [
         ("edge_reliability", 1),
         ("rls_security", 1),
@@ -130,12 +145,12 @@ def test_a_crashing_rule_pack_loses_only_its_own_findings() -> None:
     def broken(files: Sequence[ChangedFile], ws: Workspace) -> RuleOutcome:
         raise RuntimeError("boom\nsecond line")
 
-    runners: dict[Specialist, RuleRunner] = {
+    runners: dict[str, RuleRunner] = {
         "rls_security": broken,
         "schema_performance": recording_runner("schema_performance", seen),
         "edge_reliability": recording_runner("edge_reliability", seen),
     }
-    review = run_review(workspace(), RULES_ONLY, runners=runners)
+    review = run_review(workspace(), Config(), runners=runners)
     assert {f.specialist for f in review.findings} == {"schema_performance", "edge_reliability"}
     assert review.stats.specialists["rls_security"].error == "RuntimeError: boom second line"
     assert review.stats.errors == ["rls_security: RuntimeError: boom second line"]
@@ -153,12 +168,12 @@ def test_suppressed_findings_and_dedupe_flow_through() -> None:
     def nothing(files: Sequence[ChangedFile], ws: Workspace) -> RuleOutcome:
         return RuleOutcome()
 
-    runners: dict[Specialist, RuleRunner] = {
+    runners: dict[str, RuleRunner] = {
         "rls_security": rls,
         "schema_performance": nothing,
         "edge_reliability": nothing,
     }
-    review = run_review(workspace(), RULES_ONLY, runners=runners)
+    review = run_review(workspace(), Config(), runners=runners)
     assert [f.severity for f in review.findings] == [Severity.HIGH]
     assert review.stats.duplicates_merged == 1
     assert [s.reason for s in review.suppressed] == ["ok"]
@@ -224,8 +239,8 @@ def test_llm_findings_are_verified_by_the_architect() -> None:
     def nothing(files: Sequence[ChangedFile], ws: Workspace) -> RuleOutcome:
         return RuleOutcome()
 
-    runners: dict[Specialist, RuleRunner] = dict.fromkeys(SPECIALISTS, nothing)
-    review = run_review(workspace(), RULES_ONLY, llm=FindingLlm(), runners=runners)
+    runners: dict[str, RuleRunner] = dict.fromkeys(SPECIALISTS, nothing)
+    review = run_review(workspace(), Config(), llm=FindingLlm(), runners=runners)
     assert [(f.title, f.source, f.rule) for f in review.findings] == [
         ("Table has no owner column", "llm", None)
     ]

@@ -11,7 +11,7 @@ import pytest
 import agents.llm
 from agents.specialist import LlmSettings
 from pipeline.config import Config
-from pipeline.review import RULES_ONLY_NO_KEY, RULES_ONLY_NO_LLM, make_llm_reviewer
+from pipeline.session import RULES_ONLY_NO_KEY, RULES_ONLY_NO_LLM, make_llm_reviewer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "invoices-pr.diff"
 

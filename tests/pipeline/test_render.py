@@ -175,7 +175,10 @@ def test_failed_specialist_marks_the_review_incomplete() -> None:
     review = sample_review()
     review.stats.specialists["edge_reliability"].error = "ImportError: no module"
     text = render_markdown(review)
-    assert "## Architect review: 🔴 Changes requested (incomplete: edge_reliability failed)" in text
+    assert (
+        "## Architect review: 🔴 Changes requested (review incomplete: edge\\_reliability failed)"
+        in text
+    )
     assert "> [!WARNING]" in text
     assert "ImportError: no module" in text
 

@@ -67,7 +67,7 @@ def test_default_routes() -> None:
         changed("README.md"),
     ]
     plan = route(files)
-    paths = {s: [f.path for f in fs] for s, fs in plan.by_specialist.items()}
+    paths = {s: [f.path for f in fs] for s, fs in plan.by_stage.items()}
     assert paths["rls_security"] == [
         "supabase/migrations/20240101_a.sql",
         "db/queries/report.sql",
@@ -95,7 +95,7 @@ def test_skip_reasons() -> None:
         changed("supabase/functions/_shared/database.types.ts"),
         changed("package-lock.json"),
         changed("web/app.min.js"),
-        changed("supabase/migrations/old.sql", None, FileStatus.DELETED),
+        changed("web/old.ts", None, FileStatus.DELETED),
         changed("logo.png", None, is_binary=True),
         changed("supabase/migrations/huge.sql", "x" * 2000 + "\n"),
     ]
@@ -104,11 +104,11 @@ def test_skip_reasons() -> None:
         "supabase/functions/_shared/database.types.ts": "generated types",
         "package-lock.json": "lock file",
         "web/app.min.js": "minified or source map",
-        "supabase/migrations/old.sql": "deleted",
+        "web/old.ts": "deleted",
         "logo.png": "binary",
         "supabase/migrations/huge.sql": "too large (2,001 bytes > 1,000)",
     }
-    assert plan.by_specialist == {}
+    assert plan.by_stage == {}
 
 
 def test_frontend_file_routed_only_when_it_mentions_a_secret() -> None:
@@ -150,7 +150,7 @@ def test_config_can_replace_default_routes() -> None:
         }
     )
     plan = route([changed("a.sql"), changed("supabase/functions/f/index.ts")], config.routes)
-    assert list(plan.by_specialist) == ["rls_security"]
+    assert list(plan.by_stage) == ["rls_security"]
     assert plan.unrouted == ["supabase/functions/f/index.ts"]
 
 
@@ -162,6 +162,9 @@ def test_config_can_replace_default_routes() -> None:
         ({"unknown_key": 1}, "unknown_key"),
         ({"routes": [{"paths": ["*"], "specialists": ["rls_security"], "content": "("}]}, "routes"),
         (["not", "a", "mapping"], "mapping"),
+        ({"settings": {"rls_security": {"x": 1}}}, "settings.rls_security.x"),
+        ({"settings": {"nobody": {}}}, "no stage or analysis is called 'nobody'"),
+        ({"settings": {"sql": {"model_cache_dir": 3}}}, "settings.sql.model_cache_dir"),
     ],
 )
 def test_invalid_config_is_one_line_usage_error(data: object, fragment: str) -> None:
@@ -175,12 +178,13 @@ def test_invalid_config_is_one_line_usage_error(data: object, fragment: str) -> 
 def test_load_config_from_repo_default_path(tmp_path: Path) -> None:
     (tmp_path / ".github").mkdir()
     (tmp_path / ".github/architect-review.yml").write_text(
-        "fail_on: high\nllm:\n  model: claude-haiku-5-5\nsettings:\n  rls_security: {x: 1}\n"
+        "fail_on: high\nllm:\n  model: claude-haiku-5-5\n"
+        "settings:\n  sql: {model_cache_dir: .cache/ar}\n  rls_security: {}\n"
     )
     config = load_config(None, tmp_path)
     assert config.fail_on == "high"
     assert config.llm.model == "claude-haiku-5-5"
-    assert config.settings == {"rls_security": {"x": 1}}
+    assert config.settings == {"sql": {"model_cache_dir": ".cache/ar"}, "rls_security": {}}
     assert config.with_overrides(fail_on="low", model="m").fail_on == "low"
 
 
@@ -204,3 +208,11 @@ def test_this_repositorys_own_config_is_valid() -> None:
         config.skip,
     )
     assert list(plan.skipped) == ["tests/rules/fixtures/RLS001/bad.sql"]
+
+
+def test_deleted_and_renamed_sql_still_reach_the_sql_specialists() -> None:
+    gone = changed("supabase/migrations/20240101000000_old.sql", None, FileStatus.DELETED)
+    plan = route([gone])
+    assert not plan.skipped
+    assert [f.path for f in plan.files_for("rls_security")] == [gone.path]
+    assert [f.path for f in plan.files_for("schema_performance")] == [gone.path]

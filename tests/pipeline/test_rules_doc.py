@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from agents import registry
 from pipeline import cli
-from pipeline.rules_doc import load_registries, rules_markdown
+from pipeline.rules_doc import rules_markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
@@ -21,8 +22,8 @@ def test_docs_rules_md_is_up_to_date() -> None:
 
 def test_reference_lists_every_registered_rule() -> None:
     text = rules_markdown()
-    for registry in load_registries():
-        for rule in registry.rules:
+    for stage in registry.STAGES:
+        for rule in stage.rules:
             assert f"### {rule.code} `{rule.name}`" in text
             assert "#### What it does" in text
 
@@ -33,3 +34,9 @@ def test_rules_command_text_and_filter(capsys: pytest.CaptureFixture[str]) -> No
     lines = out.splitlines()
     assert lines, "no rule listed"
     assert all("edge_reliability" in line for line in lines)
+
+
+def test_unknown_stage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules", "--specialist", "nobody"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("architect-review: error: no review stage is called 'nobody'")

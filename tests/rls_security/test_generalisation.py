@@ -331,3 +331,24 @@ def test_doing_the_work_only_for_a_signed_in_owner_is_fine() -> None:
         "    delete from public.orders where id = p_id;\n  end if;\n"
     )
     assert findings(_del_order("v_uid uuid := auth.uid();", guard), ORDERS) == []
+
+
+def test_update_policy_gated_by_server_assigned_role_is_not_a_self_update() -> None:
+    """Billing staff (``app_metadata`` role, which users cannot write) editing an
+    invoice's ``status`` is the design; the same policy without the gate is a hole."""
+    from agents.rls_security.rules.self_update_privileged_columns import is_server_role_gate
+    from agents.sql.ast import conjuncts
+    from agents.sql.parse import parse_sql
+
+    def where(expr: str) -> object:
+        parsed = parse_sql("x.sql", f"select 1 where {expr}")
+        return parsed.statements[0].node["whereClause"]
+
+    gate = "(select auth.jwt() -> 'app_metadata' ->> 'org_role') in ('owner', 'billing')"
+    assert any(is_server_role_gate(c) for c in conjuncts(where(f"org_id = x and {gate}")))
+    assert not is_server_role_gate(
+        where("(select auth.jwt() -> 'app_metadata' ->> 'org_role') not in ('guest')")
+    )
+    assert not is_server_role_gate(
+        where("(select auth.jwt() -> 'user_metadata' ->> 'role') = 'admin'")
+    )

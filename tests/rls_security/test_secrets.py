@@ -42,3 +42,31 @@ def test_password_literals_in_sql() -> None:
         "create user mapping for postgres server s options (user 'u', password 'hunter22');"
     )
     assert not find_secrets("create role reporter login password 'changeme';")
+
+
+def _signed(payload: dict[str, str], secret: bytes) -> str:
+    import hashlib
+    import hmac
+
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    head = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}"
+    sig = hmac.new(secret, head.encode(), hashlib.sha256).digest()
+    return f"{head}.{base64.urlsafe_b64encode(sig).decode().rstrip('=')}"
+
+
+def test_local_development_keys_are_public_but_real_ones_are_not() -> None:
+    payload = {"iss": "supabase-demo", "role": "service_role"}
+    # the documented secret of every local stack (`supabase start`)
+    local = _signed(payload, b"super-secret-jwt-token-with-at-least-32-characters-long")
+    assert find_secrets(f"select vault.create_secret('{local}', 'token');") == []
+    # same claims, signed by a real project's secret: a leak
+    real = _signed(payload, b"a-real-projects-own-jwt-secret-of-some-length")
+    assert [s.severity for s in find_secrets(f"'{real}'")] == [Severity.CRITICAL]
+
+
+def test_the_local_stacks_secret_api_key_is_not_a_leak() -> None:
+    local = "token = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz'"
+    assert find_secrets(local) == []
+    assert find_secrets("token = 'sb_secret_Zq81mP0aLkT2xQvB7nW3eR'")

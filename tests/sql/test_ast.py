@@ -65,3 +65,17 @@ def test_tautology_is_same_column_both_sides() -> None:
     assert is_tautology(expr("user_id = user_id"))
     assert not is_tautology(expr("user_id = owner_id"))
     assert not is_tautology(expr("t.a = s.a"))
+
+
+def test_commented_out_statements_are_found_with_their_lines() -> None:
+    from agents.sql.parse import parse_sql
+
+    text = (
+        "create table t (id int);\n"
+        "-- alter table t enable row level security;\n"
+        "-- a note, not SQL\n"
+        "/* create policy p on t\n   using (true); */\n"
+        "select 1; -- trailing words\n"
+    )
+    found = [(c.line, c.kind) for c in parse_sql("m.sql", text).commented_statements()]
+    assert found == [(2, "AlterTableStmt"), (4, "CreatePolicyStmt")]

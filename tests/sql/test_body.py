@@ -45,3 +45,28 @@ def test_sql_body_and_opaque_languages() -> None:
     assert body is not None and len(body.statements) == 2
     assert body.statements[1].line_of(body.statements[1].node) == 4
     assert body_sql(cat.functions[("public", "b")]) is None
+
+
+def test_identity_flows_through_variables_and_parameters() -> None:
+    cat = builtin_catalog()
+    sql = """create function public.f(p_user uuid, p_other uuid) returns void
+language plpgsql security definer as $$
+declare
+  v_uid uuid := auth.uid();
+  v_org uuid;
+  v_plain uuid;
+begin
+  select org_id into v_org from public.members where user_id = v_uid;
+  p_user := (select auth.uid());
+  v_plain := p_other;
+  update public.t set x = 1 where org_id = v_org;
+end $$;
+"""
+    replay(cat, parse_sql("m.sql", sql))
+    body = body_sql(cat.functions[("public", "f")])
+    assert body is not None
+    assert body.identity_vars == {"v_uid", "v_org", "p_user"}
+    update = next(s for s in body.statements if "UpdateStmt" in s.node)
+    assert body.mentions_identity(update)
+    plain = next(s for s in body.statements if s.targets == ("v_plain",))
+    assert not body.mentions_identity(plain)

@@ -179,3 +179,90 @@ def test_buckets_extensions_triggers() -> None:
 def test_unknown_statements_are_ignored() -> None:
     cat = run("comment on table x is 'y'; do $$ begin perform 1; end $$; vacuum; select 1;")
     assert ("public", "x") not in cat.tables
+
+
+def test_constraints_added_using_an_existing_index_keep_its_columns() -> None:
+    cat = run(
+        "create table public.t (id uuid not null, org uuid not null, slug text not null);\n"
+        "create unique index t_pkey on public.t using btree (id);\n"
+        "create unique index t_org_slug_key on public.t using btree (org, slug);\n"
+        'alter table public.t add constraint "t_pkey" primary key using index "t_pkey";\n'
+        "alter table public.t add constraint t_org_slug_key unique using index t_org_slug_key;\n"
+    )
+    table = cat.tables[("public", "t")]
+    assert table.primary_key == ("id",)
+    assert ("org", "slug") in table.unique_constraints
+    keys = {i.name: (i.columns, i.constraint) for i in cat.indexes_on(("public", "t"))}
+    assert keys == {"t_pkey": (("id",), "primary"), "t_org_slug_key": (("org", "slug"), "unique")}
+
+
+def test_grant_sources_say_what_made_a_role_hold_a_privilege() -> None:
+    cat = run(
+        "create table public.a (id int);\n"
+        "revoke all on public.a from anon;\n"
+        "grant select on public.a to anon;\n"
+        "grant select on public.a to anon;\n"
+    )
+    sources = cat.grant_sources[("table", ("public", "a"))]
+    assert sources["anon"]["SELECT"].origin is not None
+    assert sources["anon"]["SELECT"].origin.line == 3  # the restating grant on line 4 gave nothing
+    assert "INSERT" not in sources["anon"]
+    assert "legacy default" in sources["authenticated"]["INSERT"].text
+
+
+def test_default_privileges_for_another_role_do_not_apply_to_migrations() -> None:
+    cat = run(
+        "alter default privileges in schema public revoke all on tables from anon;\n"
+        "alter default privileges for role supabase_admin in schema public "
+        "grant all on tables to anon;\n"
+        "create table public.b (id int);\n"
+    )
+    assert not cat.api_can("table", ("public", "b"), "SELECT") - {"authenticated"}
+
+
+def test_the_restricted_regime_starts_with_the_first_migration_dated_after_the_change() -> None:
+    from agents.sql.analysis import replay_history
+
+    cat, _ = replay_history(
+        [
+            ("supabase/migrations/20261029000000_a.sql", "create table public.a (id int);\n"),
+            ("supabase/migrations/20261101000000_b.sql", "create table public.b (id int);\n"),
+            (
+                "supabase/migrations/20261102000000_c.sql",
+                "alter default privileges in schema public grant select on tables to anon;\n"
+                "create table public.c (id int);\n",
+            ),
+        ]
+    )
+    assert cat.api_can("table", ("public", "a"), "SELECT") == {"anon", "authenticated"}
+    assert cat.api_can("table", ("public", "b"), "SELECT") == set()
+    assert cat.api_can("table", ("public", "c"), "SELECT") == {"anon"}
+    assert cat.api_can("function", ("public", "x"), "EXECUTE") == set()
+
+
+def test_policies_and_indexes_stay_grouped_by_table_through_renames_and_copies() -> None:
+    """``policies_on``/``indexes_on`` read a by-table grouping, not a scan: it must follow
+    every replay mutation (rename, drop) and survive clone and pickle."""
+    import pickle
+
+    from agents.sql.model import Catalog
+    from agents.sql.parse import parse_sql
+    from agents.sql.replay import replay
+
+    cat = Catalog()
+    sql = """
+    create table public.a (id int primary key, owner uuid);
+    create index a_owner on public.a (owner);
+    create policy p1 on public.a for select using (true);
+    create table public.b (id int primary key);
+    create policy p2 on public.b for select using (true);
+    alter table public.a rename to c;
+    drop policy p2 on public.b;
+    """
+    replay(cat, parse_sql("m.sql", sql))
+    for copy in (cat, cat.clone(), pickle.loads(pickle.dumps(cat))):
+        assert [p.name for p in copy.policies_on(("public", "c"))] == ["p1"]
+        assert copy.policies_on(("public", "a")) == []
+        assert copy.policies_on(("public", "b")) == []
+        assert {i.name for i in copy.indexes_on(("public", "c"))} >= {"a_owner"}
+        assert copy.indexes_on(("public", "a")) == []

@@ -1,4 +1,4 @@
-"""tree-sitter parsing helpers: errors, suppression comments, chains."""
+"""tree-sitter parsing helpers: errors, chains (suppression comments: tests/test_suppression.py)."""
 
 from __future__ import annotations
 
@@ -28,31 +28,6 @@ def test_tsx_uses_the_tsx_grammar() -> None:
     parsed = parse_ts("a.tsx", "const el = <div className='x'>hi</div>;\n")
     assert not parsed.has_error
     assert parse_ts("a.ts", "const el = <div className='x'>hi</div>;\n").has_error
-
-
-def test_suppression_on_line_above_and_multiple_codes() -> None:
-    parsed = parse_ts(
-        "a.ts",
-        "// architect-review: ignore EDGE004, EDGE008 upstream is local\nawait fetch(u);\n",
-    )
-    assert parsed.suppression_for("EDGE004", 2) == "upstream is local"
-    assert parsed.suppression_for("EDGE008", 2) == "upstream is local"
-    assert parsed.suppression_for("EDGE005", 2) is None
-
-
-def test_suppression_does_not_reach_past_code() -> None:
-    parsed = parse_ts(
-        "a.ts", "// architect-review: ignore EDGE004 x\nconst a = 1;\nawait fetch(u);\n"
-    )
-    assert parsed.suppression_for("EDGE004", 3) is None
-
-
-def test_suppression_on_statement_start_covers_inner_line() -> None:
-    parsed = parse_ts(
-        "a.ts",
-        "// architect-review: ignore EDGE004 x\nconst r = await fetch(\n  u,\n  {},\n);\n",
-    )
-    assert parsed.suppression_for("EDGE004", 4, stmt_line=2) == "x"
 
 
 def test_chain_helpers() -> None:

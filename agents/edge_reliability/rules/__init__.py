@@ -7,11 +7,13 @@ file that does not parse.
 from __future__ import annotations
 
 from agents.edge_reliability.context import EdgeContext
+from agents.edge_reliability.rules.caller_chosen_fetch_host import CallerChosenFetchHost
 from agents.edge_reliability.rules.catch_answers_success import CatchAnswersSuccess
 from agents.edge_reliability.rules.error_details_in_response import ErrorDetailsInResponse
 from agents.edge_reliability.rules.fetch_without_timeout import FetchWithoutTimeout
 from agents.edge_reliability.rules.floating_promise import FloatingPromise
 from agents.edge_reliability.rules.missing_cors_preflight import MissingCorsPreflight
+from agents.edge_reliability.rules.raw_sql_interpolated import RawSqlInterpolated
 from agents.edge_reliability.rules.request_body_written_unvalidated import (
     RequestBodyWrittenUnvalidated,
 )
@@ -28,9 +30,9 @@ from agents.edge_reliability.rules.supabase_error_ignored import SupabaseErrorIg
 from agents.edge_reliability.rules.ts_syntax_error import TsSyntaxError
 from agents.edge_reliability.rules.unhandled_exception import UnhandledException
 from agents.edge_reliability.rules.unpinned_import import UnpinnedImport
-from agents.edge_reliability.rules.unvalidated_input_in_filter_or_url import (
-    UnvalidatedInputInFilterOrUrl,
-)
+from agents.edge_reliability.rules.unsigned_webhook_write import UnsignedWebhookWrite
+from agents.edge_reliability.rules.unvalidated_input_in_filter import UnvalidatedInputInFilter
+from agents.edge_reliability.rules.unverified_jwt_trusted import UnverifiedJwtTrusted
 from agents.edge_reliability.rules.user_metadata_authorization import UserMetadataAuthorization
 from agents.edge_reliability.rules.verify_jwt_off_without_auth import VerifyJwtOffWithoutAuth
 from agents.rules import Rule
@@ -52,6 +54,10 @@ RULES: tuple[type[Rule[EdgeContext]], ...] = (
     SensitiveDataLogged,
     UnpinnedImport,
     UserMetadataAuthorization,
-    UnvalidatedInputInFilterOrUrl,
+    UnvalidatedInputInFilter,
     CatchAnswersSuccess,
+    CallerChosenFetchHost,
+    UnverifiedJwtTrusted,
+    UnsignedWebhookWrite,
+    RawSqlInterpolated,
 )

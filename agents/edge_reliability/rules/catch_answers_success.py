@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import tree_sitter as ts
-
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.http import response_status
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES
 from agents.ts.parse import line_of
+from agents.ts.syntax import enclosing_function
 
 
 class CatchAnswersSuccess(EdgeRule):
@@ -63,9 +62,9 @@ class CatchAnswersSuccess(EdgeRule):
             if body is None:
                 continue
             for ret in model.parsed.of_type("return_statement", within=body):
-                if _owner(ret) != _owner(catch) or not ret.named_children:
+                if enclosing_function(ret) != enclosing_function(catch) or not ret.named_children:
                     continue
-                status = model.response_status(ret.named_children[0])
+                status = response_status(model, ret.named_children[0])
                 if status is not None and 200 <= status < 300:
                     yield self.finding(
                         ctx.path,
@@ -74,11 +73,3 @@ class CatchAnswersSuccess(EdgeRule):
                         "the request succeeded although it failed.",
                         "Answer with a 5xx (or a specific 4xx such as 400 for a bad body).",
                     )
-
-
-def _owner(node: ts.Node) -> ts.Node | None:
-    """The function a node belongs to (returns in nested callbacks belong elsewhere)."""
-    current = node.parent
-    while current is not None and current.type not in FUNCTION_TYPES:
-        current = current.parent
-    return current

@@ -8,6 +8,7 @@ import tree_sitter as ts
 
 from agents.edge_reliability.analysis import error_variables, is_error_name, response_bodies
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.auth import authenticates_caller, verifies_identity
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import arguments, call_name, line_of, node_text, unwrap, walk
@@ -58,7 +59,7 @@ class ErrorDetailsInResponse(EdgeRule):
         known, benign = error_variables(model)
         severity = (
             Severity.MEDIUM
-            if model.verifies_identity() or model.authenticates_caller()
+            if verifies_identity(model) or authenticates_caller(model)
             else Severity.HIGH
         )
         seen: set[int] = set()

@@ -8,12 +8,14 @@ import tree_sitter as ts
 
 from agents.edge_reliability.analysis import in_try_block, promise_handled_by_chain
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.http import fetch_calls
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel
 from agents.ts.parse import (
     line_of,
 )
+from agents.ts.syntax import FUNCTION_TYPES
 
 
 class FetchWithoutTimeout(EdgeRule):
@@ -48,13 +50,14 @@ class FetchWithoutTimeout(EdgeRule):
     """
 
     code = "EDGE004"
+    runs_on_partial_files = True
     name = "fetch-without-timeout"
     severity = Severity.MEDIUM
     severity_reason = "A hung upstream holds the function until the platform kills it."
 
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
         model = ctx.model
-        for call, signal in model.fetch_calls():
+        for call, signal in fetch_calls(model):
             if signal is not False or _raced(model, call):
                 continue  # Promise.race([fetch(...), timeout]) bounds the wait
             unguarded = not (in_try_block(call, model.handler) or promise_handled_by_chain(call))

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.edge_reliability.analysis import (
-    enclosing_function,
     local_async_call,
     supabase_call_kind,
 )
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel, is_async_function
 from agents.ts.parse import arguments, chain_calls, chain_methods, line_of, node_text, unwrap
+from agents.ts.syntax import FUNCTION_TYPES, enclosing_function, is_async_function
 
 _SYNC_METHODS = frozenset(
     {"getPublicUrl", "channel", "on", "subscribe", "onAuthStateChange", "removeChannel"}
@@ -56,6 +56,7 @@ class FloatingPromise(EdgeRule):
     """
 
     code = "EDGE005"
+    runs_on_partial_files = True
     name = "floating-promise"
     severity = Severity.MEDIUM
     severity_reason = "The write silently never happens or is lost on shutdown."

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from agents.edge_reliability.analysis import browser_called
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.cors import handles_options, references_cors
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import line_of
@@ -15,11 +16,12 @@ class MissingCorsPreflight(EdgeRule):
     """Flag a browser-called Edge Function that never answers ``OPTIONS``.
 
     ## What it does
-    Reports the ``Deno.serve(`` line of a function that is called from the
-    browser (invoked by front-end code, sends CORS headers somewhere, or
-    authenticates the caller's JWT in a repository with a web front end) when
-    no code path answers the ``OPTIONS`` preflight, or when it does but no
-    response at all carries CORS headers. Webhooks are exempt.
+    Reports the ``Deno.serve(`` line of a function with evidence that a
+    browser calls it (application code in the repository invokes it by name,
+    or it already sends CORS headers somewhere) when no code path answers the
+    ``OPTIONS`` preflight, or when it does but no response at all carries
+    CORS headers.  Without such evidence it stays silent: functions called by
+    ``pg_net`` triggers, cron, webhooks, devices or other servers need no CORS.
 
     ## Why is this bad?
     ``supabase.functions.invoke`` sends ``authorization``/``apikey`` headers,
@@ -49,19 +51,20 @@ class MissingCorsPreflight(EdgeRule):
     """
 
     code = "EDGE001"
+    whole_function = True
     name = "missing-cors-preflight"
     severity = Severity.MEDIUM
     severity_reason = "Every browser call fails, but no data is exposed."
 
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
         model = ctx.model
-        if model.entry is None or (model.handles_options() and model.references_cors()):
+        if model.entry is None or (handles_options(model) and references_cors(model)):
             return
         if not browser_called(ctx):
             return
         what = (
             "none of its responses, the OPTIONS preflight included, carries CORS headers"
-            if model.handles_options()
+            if handles_options(model)
             else "never answers the OPTIONS preflight with CORS headers"
         )
         yield self.finding(

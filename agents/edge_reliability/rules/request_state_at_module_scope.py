@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel, is_module_scope
 from agents.ts.parse import line_of, node_text, unwrap, walk
+from agents.ts.syntax import is_module_scope
 
 _SESSION_SETTERS = frozenset({"auth.setSession", "functions.setAuth", "realtime.setAuth"})
 _REQUEST_DERIVED = re.compile(r"^(user|session|claims|token|jwt|authHeader|authorization)$", re.I)
@@ -53,6 +54,7 @@ class RequestStateAtModuleScope(EdgeRule):
     """
 
     code = "EDGE003"
+    whole_function = True
     name = "request-state-at-module-scope"
     severity = Severity.HIGH
     severity_reason = "One caller's identity can be used for another concurrent caller's request."

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from agents.edge_reliability.analysis import browser_called
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.cors import handles_options, has_cors_headers, references_cors
+from agents.edge_reliability.model.http import responses
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import line_of, object_property, unwrap
@@ -40,17 +42,18 @@ class ResponseWithoutCors(EdgeRule):
     """
 
     code = "EDGE002"
+    whole_function = True
     name = "response-without-cors-headers"
     severity = Severity.MEDIUM
     severity_reason = "The browser turns that answer into an opaque network error."
 
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
         model = ctx.model
-        if model.entry is None or not model.handles_options() or not model.references_cors():
+        if model.entry is None or not handles_options(model) or not references_cors(model):
             return  # without any CORS headers at all, EDGE001 reports the function once
         if not browser_called(ctx):
             return
-        for site in model.responses():
+        for site in responses(model):
             init = unwrap(site.init)
             if init is not None and init.type != "object":
                 continue
@@ -61,7 +64,7 @@ class ResponseWithoutCors(EdgeRule):
                 and any(c.type == "spread_element" for c in init.named_children)
             ):
                 continue
-            if model.has_cors_headers(headers) is False:
+            if has_cors_headers(model, headers) is False:
                 yield self.finding(
                     ctx.path,
                     line_of(site.node),

@@ -12,9 +12,9 @@ import tree_sitter as ts
 
 from agents.edge_reliability.analysis import response_bodies
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel
 from agents.ts.parse import arguments, call_name, line_of, node_text, string_value, unwrap, walk
 
 SECRET_ENV = re.compile(r"SERVICE_ROLE|SECRET|PRIVATE_KEY|PASSWORD|API_KEY|TOKEN", re.I)
@@ -60,6 +60,7 @@ class SecretExposed(EdgeRule):
     """
 
     code = "EDGE011"
+    runs_on_partial_files = True
     name = "secret-exposed"
     severity = Severity.CRITICAL
     severity_reason = "A leaked service-role key gives full access to all data."

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.edge_reliability.request_body import whole_body_variables
 from agents.edge_reliability.rules.secret_exposed import secret_variables
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel
 from agents.ts.parse import arguments, line_of, node_text, string_value, unwrap, walk
 
 LOG_CALLS = re.compile(r"^console\.(log|info|debug|warn|error|trace|dir)$")
@@ -73,6 +73,7 @@ class SensitiveDataLogged(EdgeRule):
     """
 
     code = "EDGE013"
+    runs_on_partial_files = True
     name = "sensitive-data-logged"
     severity = Severity.LOW
     severity_reason = "Personal data in logs is a privacy problem; credentials there are worse."

@@ -1,64 +1,58 @@
-"""EDGE009: a service-role client acts on a user id taken from the request."""
+"""EDGE009: a service-role query whose rows are chosen by the request (IDOR)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import tree_sitter as ts
 
+from agents.edge_reliability.access import owner_name, selector_name, unsigned_webhook_write
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.flow.facts import FlowFacts, Query, flow_facts
+from agents.edge_reliability.flow.labels import Labels, Origin, caller, describe, of_kind
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import EdgeFunctionModel
-from agents.ts.parse import (
-    arguments,
-    chain_calls,
-    chain_root,
-    line_of,
-    node_text,
-    string_value,
-    unwrap,
-    walk,
-)
+from agents.ts.parse import arguments, line_of, node_text, string_value, unwrap
 
-IDENTITY = re.compile(
-    r"^(p_|target_|for_|_)?(user|owner|account|customer|member|profile|author|created_by|uid)"
-    r"(_?id)?$",
-    re.I,
-)
-USER_TABLES = frozenset({"profiles", "users", "accounts", "customers", "members", "user_profiles"})
-
-
-def _identity_name(name: str) -> bool:
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-    return bool(IDENTITY.match(snake)) and (snake.endswith("id") or snake == "uid")
+ROW_FILTERS = frozenset({"eq", "in", "match", "filter", "contains", "is"})
+READ_RPC_PREFIXES = ("get_", "list_", "search_", "find_", "fetch_", "count_", "read_", "select_")
+_SAFE = frozenset({"owned", "signed"})
+_DB_WEBHOOK = frozenset({"record", "old_record"})
 
 
 class ServiceRoleTrustsRequestIdentity(EdgeRule):
-    """Flag a service-role query keyed by a user id the caller supplied.
+    """Flag a service-role query whose row selector comes from the request, unowned.
 
     ## What it does
-    In a function that verifies no JWT (no ``auth.getUser``/``getClaims``)
-    and no webhook signature, reports a service-role Supabase call whose
-    filter, row values or arguments use a user/owner/account id taken from
-    the request body, the query string or a header.
+    Follows request values (body, query string, path, headers, ``user_metadata``,
+    claims of a JWT decoded without verification) into the row selectors of a
+    service-role query: the id-like column filters of ``select``/``update``/
+    ``delete`` (``.eq("project_id", projectId)``, ``.match({...})``), the
+    conflict key of ``upsert``, and id-like arguments of ``rpc``.  Silent when
+    the query is also filtered by the verified user's id (``auth.getUser``,
+    ``getClaims``, ``jwtVerify``), when an ownership lookup keyed by that id and
+    the value was checked on the same path (``if (!membership) return 403``),
+    or after an authorisation check on the verified identity
+    (``app_metadata.role``).  Critical for writes and RPCs, high for reads.
 
     ## Why is this bad?
-    The service role bypasses RLS, and ``verify_jwt`` only proves that *some*
-    valid JWT was sent (the public anon key is one). Anyone can pass another
-    user's id and read or overwrite their data.
+    The service role bypasses RLS, and authentication is not authorisation:
+    any caller (with the public anon key, or any signed-in user) can pass
+    another user's, project's or wallet's id and read or change its rows.
 
     ## Example
     ```ts
-    const { userId, city } = await req.json();
-    await admin.from("addresses").update({ city }).eq("user_id", userId);
+    const { projectId } = await req.json();
+    await admin.from("events").delete().eq("project_id", projectId);
     ```
 
     ## Use instead
     ```ts
     const { data: { user } } = await admin.auth.getUser(token);
-    await admin.from("addresses").update({ city }).eq("user_id", user.id);
+    const { data: member } = await admin.from("project_members").select("role")
+      .eq("project_id", projectId).eq("user_id", user.id).maybeSingle();
+    if (!member) return Response.json({ error: "Forbidden" }, { status: 403 });
+    await admin.from("events").delete().eq("project_id", projectId);
     ```
 
     ## References
@@ -67,114 +61,158 @@ class ServiceRoleTrustsRequestIdentity(EdgeRule):
     """
 
     code = "EDGE009"
+    whole_function = True
     name = "service-role-trusts-request-identity"
     severity = Severity.CRITICAL
-    severity_reason = "Any caller can read or write any other user's rows with RLS bypassed."
+    severity_reason = (
+        "Any caller can change other users' rows with RLS bypassed; high when it only reads them."
+    )
 
     def check_source(self, ctx: TsRuleContext) -> Iterator[Finding]:
-        model = ctx.model
-        services = {c.name for c in model.service_clients() if c.name}
-        if not services or model.handler is None or model.authenticates_caller():
-            return
-        reported: set[int] = set()
-        for call in model.calls(model.handler):
-            fn = unwrap(call.child_by_field_name("function"))
-            if fn is None or fn.type != "member_expression":
+        facts = flow_facts(ctx.model)
+        webhook = unsigned_webhook_write(ctx)
+        by_origin: dict[tuple[str, int, tuple[str, ...]], list[tuple[Query, ts.Node, str]]] = {}
+        first: dict[tuple[str, int, tuple[str, ...]], Origin] = {}
+        for query in facts.queries():
+            if not query.service_role or query.fact.authorised:
                 continue
-            parent = call.parent
-            if parent is not None and parent.type == "member_expression":
-                continue  # only look at the outermost call of each chain
-            calls = chain_calls(call)
-            root = chain_root(call)
-            if root is None or node_text(root) not in services:
+            if webhook is not None and webhook.fact.node == query.fact.node:
+                continue  # EDGE020 reports the unsigned webhook write
+            hit = _selector(facts, ctx, query)
+            if hit is None:
                 continue
-            table = _table_of(calls)
-            for link in calls:
-                hit = _tainted_identity(model, link, table)
-                if hit is not None and hit.start_byte not in reported:
-                    reported.add(hit.start_byte)
-                    yield self.finding(
-                        ctx.path,
-                        line_of(hit),
-                        f"`{node_text(hit)}` comes from the request, and the service-role client "
-                        "(RLS bypassed) uses it as the user's identity without verifying the "
-                        "caller's JWT: anyone can act on any user's rows.",
-                        "Get the user from the JWT (`supabase.auth.getUser(token)` / "
-                        "`getClaims`) and use `user.id`, or use a client with the caller's "
-                        "Authorization header so RLS applies.",
-                    )
-                    break
+            node, column, origin = hit
+            by_origin.setdefault(origin.key(), []).append((query, node, column))
+            first.setdefault(origin.key(), origin)
+        for key, hits in by_origin.items():
+            yield self._finding(ctx, hits, first[key])
+
+    def _finding(
+        self, ctx: TsRuleContext, hits: list[tuple[Query, ts.Node, str]], origin: Origin
+    ) -> Finding:
+        """One finding per request value, at its first query, as severe as its worst use."""
+        query, node, column = hits[0]
+        write = any(_writes(q) for q, _, _ in hits)
+        action = next((m for m in query.methods if m in ("update", "delete", "upsert")), None)
+        action = action or ("rpc" if query.methods[0] == "rpc" else "select")
+        target = f"`{query.table}`" if query.table else "the database"
+        others = sorted({line_of(n) for _, n, _ in hits[1:]} - {line_of(node)})
+        plural = len(others) > 1
+        also = (
+            f" (and the quer{'ies' if plural else 'y'} at line{'s' if plural else ''} "
+            + ", ".join(str(n) for n in others)
+            + ")"
+            if others
+            else ""
+        )
+        return self.finding(
+            ctx.path,
+            line_of(node),
+            f"{describe(origin)} selects the rows (`{column}`) of a service-role `.{action}()` "
+            f"on {target} (line {line_of(node)}){also} with no ownership check and no filter on "
+            "the verified user's id: any caller can act on other users' rows (RLS is bypassed).",
+            "Tie the query to the caller: filter by the verified `user.id` too, check membership "
+            "or ownership first (and return 403), or use a client with the caller's JWT so RLS "
+            "applies.",
+            severity=Severity.CRITICAL if write else Severity.HIGH,
+        )
 
 
-_DB_WEBHOOK = re.compile(r"(^|\.)(old_)?record(\.|\?\.|$)")
+def _writes(query: Query) -> bool:
+    if query.methods[0] == "rpc":
+        name = query.table or ""
+        return not name.startswith(READ_RPC_PREFIXES)
+    return bool({"update", "delete", "upsert", "insert"} & set(query.methods))
 
 
-def _request_identity(model: EdgeFunctionModel, value: ts.Node | None) -> bool:
-    """Tainted, and not a database-webhook ``record`` (row data, not the caller's identity)."""
-    if value is None or model.taint_of(value) is None:
-        return False
-    return not _DB_WEBHOOK.search(node_text(value).replace(" ", ""))
-
-
-def _tainted_identity(
-    model: EdgeFunctionModel, call: ts.Node, table: str | None = None
-) -> ts.Node | None:
-    args = arguments(call)
-    # .eq("user_id", value) / .match({ user_id: value }) / profiles .eq("id", value)
-    if len(args) >= 2:
-        column = string_value(args[0]) or ""
-        user_key = _identity_name(column) or (column == "id" and table in USER_TABLES)
-        if user_key and _request_identity(model, args[1]):
-            return args[1]
-    for arg in args:
-        for node in walk(arg):
-            if node.type == "pair":
-                key = node.child_by_field_name("key")
-                key_name = (string_value(key) if key is not None else None) or node_text(key)
-                value = node.child_by_field_name("value")
-                # { user_id: body.x }, profiles .match({ id: body.x }), { id: body.profileId }
-                identity = (
-                    _identity_name(key_name)
-                    or (key_name == "id" and table in USER_TABLES)
-                    or (key_name == "id" and _identity_name(_last_name(value)))
+def _selector(
+    facts: FlowFacts, ctx: TsRuleContext, query: Query
+) -> tuple[ts.Node, str, Origin] | None:
+    """The first request-controlled row selector of ``query``, unless it is tied to the caller."""
+    hits: list[tuple[ts.Node, str, Origin]] = []
+    tied = False
+    for link in query.links:
+        if link is None:
+            continue
+        method = _method(link.node)
+        args = arguments(link.node)
+        pairs: list[tuple[str, ts.Node]] = []
+        if method in ROW_FILTERS and len(args) >= 2:
+            column = string_value(args[0]) or ""
+            pairs.append((column, args[-1] if method == "filter" else args[1]))
+        elif method == "match" and args:
+            pairs.extend(_pairs(ctx, args[0]))
+        elif method == "upsert" and args:
+            keys = _conflict_keys(args[1] if len(args) > 1 else None)
+            row = _pairs(ctx, args[0])
+            pairs.extend((k, v) for k, v in row if k in keys or (not keys and selector_name(k)))
+        elif method == "insert" and args:
+            # a row written on behalf of someone else: forged ownership
+            pairs.extend((k, v) for k, v in _pairs(ctx, args[0]) if owner_name(k))
+        elif method == "rpc" and len(args) >= 2:
+            pairs.extend(
+                (k, v)
+                for k, v in _pairs(ctx, args[1])
+                if selector_name(k) or selector_name(_last(v))
+            )
+        for column, value in pairs:
+            labels: Labels = facts.of(value)
+            if method != "rpc" and of_kind(labels, "identity") and not caller(labels):
+                tied = True
+            if method not in ("rpc", "upsert", "insert") and not selector_name(column):
+                continue
+            origins = [o for o in caller(labels, _SAFE) if not (_DB_WEBHOOK & set(o.path))]
+            if origins:
+                inside = link.node.start_byte <= value.start_byte < link.node.end_byte
+                hits.append(
+                    (value if inside else args[-1 if method != "upsert" else 0], column, origins[0])
                 )
-                if identity and _request_identity(model, value):
-                    return node
-            elif node.type == "shorthand_property_identifier":
-                if _identity_name(node_text(node)) and _request_identity(model, node):
-                    return node
-            elif node.type in ("member_expression", "identifier") and node.parent is not None:
-                if node.parent.type in ("member_expression", "pair"):
-                    continue
-                name = (
-                    node_text(node.child_by_field_name("property"))
-                    if node.type == "member_expression"
-                    else node_text(node)
-                )
-                if _identity_name(name) and _request_identity(model, node):
-                    return node
-    return None
+    if tied or not hits:
+        return None
+    return hits[0]
 
 
-def _table_of(calls: list[ts.Node]) -> str | None:
-    """The table named in a chain's ``.from("table")``."""
-    for link in calls:
-        fn = unwrap(link.child_by_field_name("function"))
-        if (
-            fn is not None
-            and fn.type == "member_expression"
-            and node_text(fn.child_by_field_name("property")) == "from"
-        ):
-            args = arguments(link)
-            return string_value(args[0]) if args else None
-    return None
+def _pairs(ctx: TsRuleContext, arg: ts.Node) -> list[tuple[str, ts.Node]]:
+    """(key, value node) of an object literal argument, or of the literal a variable holds."""
+    node = unwrap(arg)
+    if node is not None and node.type == "identifier":
+        node = unwrap(ctx.model.values.get(node_text(node)))
+    if node is None or node.type != "object":
+        return []
+    out: list[tuple[str, ts.Node]] = []
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if value is not None:
+                out.append((string_value(key) or node_text(key), value))
+        elif child.type == "shorthand_property_identifier":
+            out.append((node_text(child), child))
+    return out
 
 
-def _last_name(value: ts.Node | None) -> str:
-    """``profileId`` of ``body.profileId``, the name of an identifier, else ''."""
-    value = unwrap(value)
-    if value is None:
+def _conflict_keys(options: ts.Node | None) -> set[str]:
+    """``onConflict`` columns; empty when not given (the primary key, unknown here)."""
+    node = unwrap(options)
+    if node is not None and node.type == "object":
+        for child in node.named_children:
+            if child.type == "pair" and node_text(child.child_by_field_name("key")) == "onConflict":
+                value = string_value(child.child_by_field_name("value")) or ""
+                return {c.strip() for c in value.split(",") if c.strip()}
+    return set()
+
+
+def _last(value: ts.Node) -> str:
+    node = unwrap(value)
+    if node is None:
         return ""
-    if value.type == "member_expression":
-        return node_text(value.child_by_field_name("property"))
-    return node_text(value) if value.type == "identifier" else ""
+    if node.type == "member_expression":
+        return node_text(node.child_by_field_name("property"))
+    return node_text(node) if node.type == "identifier" else ""
+
+
+def _method(call: ts.Node) -> str:
+    fn = unwrap(call.child_by_field_name("function"))
+    if fn is None or fn.type != "member_expression":
+        return ""
+    return node_text(fn.child_by_field_name("property"))

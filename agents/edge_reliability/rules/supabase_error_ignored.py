@@ -8,10 +8,12 @@ import tree_sitter as ts
 
 from agents.edge_reliability.analysis import supabase_call_kind
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.function import EdgeFunctionModel
+from agents.edge_reliability.model.http import response_status
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel
-from agents.ts.parse import callee_tail, line_of, node_text, unwrap, walk
+from agents.ts.parse import callee_tail, chain_methods, line_of, node_text, unwrap, walk
+from agents.ts.syntax import FUNCTION_TYPES, enclosing_function
 
 _EXITS = ("return_statement", "throw_statement", "continue_statement", "break_statement")
 
@@ -62,7 +64,7 @@ class SupabaseErrorIgnored(EdgeRule):
             return
         yield from self._discarded_writes(ctx, model)
         for decl, error_name in _error_bindings(model):
-            fn = _owner(decl)
+            fn = enclosing_function(decl)
             if fn is None:
                 continue
             checks = [
@@ -93,6 +95,8 @@ class SupabaseErrorIgnored(EdgeRule):
             inner = unwrap(stmt.named_children[0] if stmt.named_children else None)
             if inner is None or not model.in_handler(stmt) or _in_loop(stmt):
                 continue  # a write per loop item is PERF020's finding (batch it, check once)
+            if inner.type == "call_expression" and "throwOnError" in chain_methods(inner):
+                continue  # the error is thrown, not returned
             if supabase_call_kind(model, inner) in ("write", "storage-write"):
                 yield self.finding(
                     ctx.path,
@@ -117,7 +121,7 @@ class SupabaseErrorIgnored(EdgeRule):
         for ret in exits:
             if ret.type != "return_statement" or not ret.named_children:
                 continue
-            status = model.response_status(ret.named_children[0])
+            status = response_status(model, ret.named_children[0])
             if status is not None and 200 <= status < 300:
                 yield self.finding(
                     ctx.path,
@@ -175,13 +179,6 @@ def _is_write(model: EdgeFunctionModel, decl: ts.Node) -> bool:
     return value is not None and supabase_call_kind(model, value) in ("write", "storage-write")
 
 
-def _owner(node: ts.Node) -> ts.Node | None:
-    current = node.parent
-    while current is not None and current.type not in FUNCTION_TYPES:
-        current = current.parent
-    return current
-
-
 def _condition_tests(check: ts.Node, name: str) -> bool:
     cond = check.child_by_field_name("condition")
     if cond is None:
@@ -214,7 +211,7 @@ def _success_after(model: EdgeFunctionModel, check: ts.Node) -> bool:
             and node.start_byte > check.end_byte
             and node.named_children
         ):
-            status = model.response_status(node.named_children[0])
+            status = response_status(model, node.named_children[0])
             if status is not None and 200 <= status < 300:
                 return True
     return False

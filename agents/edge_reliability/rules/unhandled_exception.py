@@ -8,6 +8,7 @@ import tree_sitter as ts
 
 from agents.edge_reliability.analysis import in_try_block, promise_handled_by_chain
 from agents.edge_reliability.context import EdgeRule
+from agents.edge_reliability.model.http import fetch_calls
 from agents.findings import Finding, Severity
 from agents.ts.context import TsRuleContext
 from agents.ts.parse import line_of
@@ -49,6 +50,7 @@ class UnhandledException(EdgeRule):
     """
 
     code = "EDGE008"
+    whole_function = True
     name = "unhandled-exception"
     severity = Severity.MEDIUM
     severity_reason = "Bad input or a failed upstream becomes an opaque 500 the client cannot read."
@@ -58,7 +60,7 @@ class UnhandledException(EdgeRule):
         handler, req = model.handler, model.request_param
         if handler is None or req is None:
             return
-        with_signal = {call.id for call, signal in model.fetch_calls(handler) if signal}
+        with_signal = {call.id for call, signal in fetch_calls(model, handler) if signal}
         for call in model.calls(handler):
             name = model.name_of(call)
             if name in (f"{req}.json", f"{req}.formData"):

@@ -71,6 +71,7 @@ class UnpinnedImport(EdgeRule):
     """
 
     code = "EDGE014"
+    runs_on_partial_files = True
     name = "unpinned-remote-import"
     severity = Severity.LOW
     severity_reason = "Deploys are not reproducible, but nothing is exposed."

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agents.edge_reliability.analysis import supabase_call_kind
+from agents.edge_reliability.config import function_settings
 from agents.edge_reliability.context import EdgeContext, EdgeRule
+from agents.edge_reliability.model.auth import authenticates_caller
+from agents.edge_reliability.model.build import build_model
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity
-from agents.ts.config import CONFIG_PATH, function_settings
 from agents.ts.context import read_head
-from agents.ts.model import EdgeFunctionModel, build_model
 from agents.ts.parse import parse_ts
 
 ENTRY_FILES = ("index.ts", "index.tsx", "index.js", "index.mjs")
@@ -19,7 +21,7 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
     """Flag ``verify_jwt = false`` when the function does no authentication itself.
 
     ## What it does
-    For each ``[functions.<name>]`` in ``supabase/config.toml`` with
+    For each ``[functions.<name>]`` in a project's ``config.toml`` with
     ``verify_jwt = false``, reads the function's entry file and reports the
     setting when the code neither verifies a JWT (``auth.getUser``,
     ``getClaims``, jose), nor a webhook signature or shared secret, yet uses
@@ -62,19 +64,23 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
         settings = function_settings(ctx.text)
         if not settings:
             return
-        config_changed = ctx.workspace.file(CONFIG_PATH) is not None
+        config_changed = ctx.workspace.file(ctx.path) is not None
+        project = ctx.workspace.project_for(ctx.path)
+        functions_dir = project.functions_dir if project is not None else "supabase/functions"
         for name, fn in settings.items():
             if fn.verify_jwt is not False:
                 continue
             if not config_changed and name not in ctx.changed_functions:
                 continue
             for entry in ENTRY_FILES:
-                path = f"supabase/functions/{name}/{entry}"
+                path = f"{functions_dir}/{name}/{entry}"
                 text = read_head(ctx.workspace, path)
                 if text is None:
                     continue
-                model = build_model(parse_ts(path, text), lambda p: read_head(ctx.workspace, p))
-                if model.authenticates_caller():
+                model = build_model(
+                    parse_ts(path, text), lambda p: read_head(ctx.workspace, p), name
+                )
+                if authenticates_caller(model):
                     break
                 writes = any(
                     supabase_call_kind(model, c) in ("write", "storage-write", "rpc")
@@ -90,7 +96,7 @@ class VerifyJwtOffWithoutAuth(EdgeRule):
                     else Severity.HIGH
                 )
                 yield self.finding(
-                    CONFIG_PATH,
+                    ctx.path,
                     fn.verify_jwt_line or fn.section_line,
                     f"`verify_jwt = false` for `{name}`, and its code checks no JWT, signature "
                     "or shared secret while it uses the service role or writes data: anyone "

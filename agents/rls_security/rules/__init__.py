@@ -6,6 +6,7 @@ from agents.rls_security.rules._base import RlsRule
 from agents.rls_security.rules.always_true_policy import AlwaysTruePolicy
 from agents.rls_security.rules.auth_users_exposed import AuthUsersExposed
 from agents.rls_security.rules.broad_grant import BroadGrant
+from agents.rls_security.rules.definer_reads_vault_secret import DefinerReadsVaultSecret
 from agents.rls_security.rules.definer_rpc_without_authz import DefinerRpcWithoutAuthz
 from agents.rls_security.rules.definer_search_path import DefinerSearchPath
 from agents.rls_security.rules.extension_in_public import ExtensionInPublic
@@ -23,8 +24,11 @@ from agents.rls_security.rules.role_only_guard import RoleOnlyGuard
 from agents.rls_security.rules.rpc_unvalidated_amount import RpcUnvalidatedAmount
 from agents.rls_security.rules.secret_literal import SecretLiteral
 from agents.rls_security.rules.security_definer_view import SecurityDefinerView
+from agents.rls_security.rules.security_state_regressed import SecurityStateRegressed
 from agents.rls_security.rules.self_update_privileged_columns import SelfUpdatePrivilegedColumns
+from agents.rls_security.rules.sql_does_not_parse import SqlDoesNotParse
 from agents.rls_security.rules.storage_policy_bucket_only import StoragePolicyBucketOnly
+from agents.rls_security.rules.table_queried_not_granted import TableQueriedNotGranted
 from agents.rls_security.rules.table_without_rls import TableWithoutRls
 from agents.rls_security.rules.uncorrelated_subquery import UncorrelatedSubquery
 from agents.rls_security.rules.unprotected_relation_in_api import UnprotectedRelationInApi
@@ -32,6 +36,7 @@ from agents.rls_security.rules.update_policy_other_party import UpdatePolicyOthe
 from agents.rls_security.rules.user_metadata_authorisation import UserMetadataAuthorisation
 
 RULES: tuple[type[RlsRule], ...] = (
+    SqlDoesNotParse,
     TableWithoutRls,
     RlsDisabled,
     PolicyWithoutRls,
@@ -59,4 +64,7 @@ RULES: tuple[type[RlsRule], ...] = (
     UpdatePolicyOtherParty,
     IdentityWrongColumn,
     RlsBypassGranted,
+    DefinerReadsVaultSecret,
+    SecurityStateRegressed,
+    TableQueriedNotGranted,
 )

@@ -13,6 +13,7 @@ from agents.rls_security.facts import (
     policy_for_statement,
     policy_reaches_anon,
     policy_reaches_api,
+    public_by_design,
     sensitive_columns,
     states_public_intent,
     user_owned,
@@ -57,7 +58,10 @@ class AlwaysTruePolicy(RlsRule):
     reference data (plans, countries: nothing user-owned) may be world-readable
     and is left alone, as splinter does; so is a SELECT policy whose name or
     comment says the rows are public ("Public profiles are viewable by
-    everyone") on a table without e-mail/phone/address-like columns.
+    everyone") on a table without e-mail/phone/address-like columns, and one on
+    a table whose columns say it is published content (a changelog, blog posts,
+    author profiles: ``title``, ``slug``, ``bio``, ``display_name``… and nothing
+    private), or a link between such tables.
 
     ## Why is this bad?
     ``USING (true)`` for SELECT hands every row to every caller (with no
@@ -125,6 +129,8 @@ class AlwaysTruePolicy(RlsRule):
                     personal = personal_columns(table)
                     if not sensitive_columns(table) and states_public_intent(ctx, stmt, policy):
                         continue  # "public profiles are viewable by everyone": intended
+                    if public_by_design(ctx.after, table):
+                        continue  # a changelog, blog posts, author profiles: published content
                     # anyone can sign up: rows another policy keeps private to their
                     # owner, read by every signed-in user, are as exposed as to anon
                     severity = (

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
+from agents.rls_security.facts import reach
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import column_refs, format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
@@ -96,17 +97,29 @@ class AuthUsersExposed(RlsRule):
                 continue
             if not ctx.after.is_exposed(name[0]):
                 continue
-            roles = ctx.after.api_can("view", name, "SELECT")
-            if not roles:
-                continue
+            exposure = reach(ctx.after, name, ("SELECT",))
             kind = "Materialized view" if view.materialized else "View"
             private = reads_private_auth_columns(view.query)
+            fix = (
+                "Expose a public.profiles table with only the fields others may see, protected "
+                "by RLS, or move the view to an unexposed schema and revoke select."
+            )
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    stmt.line,
+                    f"{kind} `{format_qualname(name)}` reads auth.users in an exposed schema. "
+                    "No grant lets anon or authenticated select it yet (views created since "
+                    "2026-10-30 are not granted by default): fix it before anyone does.",
+                    fix,
+                    severity=Severity.MEDIUM,
+                )
+                continue
             yield self.finding(
                 ctx.path,
                 stmt.line,
                 f"{kind} `{format_qualname(name)}` reads auth.users and is selectable by "
-                f"{' and '.join(sorted(roles))}: every user's account data is exposed.",
-                "Expose a public.profiles table with only the fields others may see, protected "
-                "by RLS, or move the view to an unexposed schema and revoke select.",
+                f"{exposure.who}{exposure.because()}: every user's account data is exposed.",
+                fix,
                 severity=Severity.CRITICAL if private else Severity.HIGH,
             )

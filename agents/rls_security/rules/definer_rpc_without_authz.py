@@ -9,14 +9,13 @@ from typing import ClassVar
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import (
     FunctionFacts,
-    api_executable,
+    api_callable_definers,
     function_facts,
-    function_for_statement,
     publicly_readable,
     user_owned,
 )
 from agents.rls_security.rules._base import RlsRule
-from agents.sql.ast import column_names, format_qualname, references_identity
+from agents.sql.ast import column_names, format_qualname
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Function
 
@@ -27,12 +26,14 @@ _USER_PARAM = re.compile(
 
 def unchecked_user_param(fn: Function, facts: FunctionFacts) -> str | None:
     """A user-id parameter that a write statement uses but nothing compares with
-    the caller: no statement mentions it together with ``auth.uid()``/``auth.jwt()``,
-    no IF condition tests it, and no helper function is called (it might check)."""
+    the caller: no statement mentions it together with ``auth.uid()``/``auth.jwt()``
+    (or a variable holding it), no IF condition tests it, the body does not
+    overwrite it with the caller's id, and no helper function is called (it might
+    check)."""
     if facts.body is None or not facts.writes or facts.calls_helpers:
         return None
     for param in fn.input_arg_names:
-        if not _USER_PARAM.search(param.lower()):
+        if not _USER_PARAM.search(param.lower()) or param in facts.body.identity_vars:
             continue
         used_in_write = False
         checked = False
@@ -40,7 +41,7 @@ def unchecked_user_param(fn: Function, facts: FunctionFacts) -> str | None:
             names = column_names(item.node)
             if param not in names:
                 continue
-            if item.is_expression or references_identity(item.node):
+            if item.is_expression or facts.body.mentions_identity(item):
                 checked = True
                 break
             if any(k in item.node for k in ("InsertStmt", "UpdateStmt", "DeleteStmt")):
@@ -119,13 +120,7 @@ class DefinerRpcWithoutAuthz(RlsRule):
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
-        for stmt in ctx.statements_of("CreateFunctionStmt", "AlterFunctionStmt"):
-            fn = function_for_statement(ctx, stmt)
-            if fn is None or not fn.security_definer:
-                continue
-            roles = api_executable(ctx.after, fn)
-            if not roles:
-                continue
+        for stmt, fn, roles in api_callable_definers(ctx):
             facts = function_facts(fn, ctx.after)
             if facts.opaque or facts.calls_unknown:
                 continue

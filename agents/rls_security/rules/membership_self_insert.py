@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import (
@@ -28,9 +28,15 @@ from agents.sql.model import Catalog, QualName, Table
 _AUTH_USERS = ("auth", "users")
 
 
-def grants_access(cat: Catalog, table: QualName) -> bool:
-    """True when other tables' policies read ``table`` (directly or through a
-    function): it is an access-control table such as memberships."""
+def grants_access(cat: Catalog, table: QualName, groups: list[str] | None = None) -> bool:
+    """True when other tables' policies read ``table`` to decide access (directly or
+    through a function): it is an access-control table such as memberships.
+
+    With ``groups``, a policy's sub-select must hand back one of those columns
+    (``team_id in (select team_id from memberships where user_id = auth.uid())``):
+    a parent object's own id (``document_id in (select id from documents where
+    created_by = auth.uid())``) makes it an owned parent, not a membership.
+    """
     for policy in cat.policies.values():
         if policy.table == table:
             continue
@@ -38,13 +44,29 @@ def grants_access(cat: Catalog, table: QualName) -> bool:
             if expr is None:
                 continue
             for link in sublinks(expr):
-                if table in source_tables(link.get("subselect")):
+                subselect = link.get("subselect")
+                if table not in source_tables(subselect):
+                    continue
+                if groups is None or _selected_columns(subselect) & set(groups):
                     return True
             for name in called_functions(expr):
                 fn = cat.functions.get(qualname_of_names(name.split(".")))
                 if fn is not None and table in function_facts(fn, cat).reads:
                     return True
     return False
+
+
+def _selected_columns(subselect: Any) -> set[str]:
+    """Columns a sub-select hands back (its target list, both sides of a UNION)."""
+    out: set[str] = set()
+    first = subselect.get("SelectStmt") if isinstance(subselect, dict) else None
+    stack = [first] if isinstance(first, dict) else []
+    while stack:
+        select = stack.pop()
+        for target in select.get("targetList") or []:
+            out |= column_names((target.get("ResTarget") or {}).get("val"))
+        stack.extend(x for x in (select.get("larg"), select.get("rarg")) if isinstance(x, dict))
+    return out
 
 
 def group_columns(table: Table) -> list[str]:
@@ -124,7 +146,7 @@ class MembershipSelfInsert(RlsRule):
                 continue
             if any(source_tables(link.get("subselect")) for link in sublinks(check)):
                 continue  # a sub-select reading a table (not just auth.uid()) may constrain the row
-            if not grants_access(ctx.after, policy.table):
+            if not grants_access(ctx.after, policy.table, groups):
                 continue
             roles = privileged_columns(table)
             extra = f" with any `{roles[0]}`" if roles else ""

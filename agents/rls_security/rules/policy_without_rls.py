@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import api_exposed_table, policy_for_statement, policy_table_line
+from agents.rls_security.facts import (
+    NOT_GRANTED_YET,
+    policy_for_statement,
+    policy_table_line,
+    reach,
+)
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname
 from agents.sql.context import SqlRuleContext
@@ -17,7 +22,9 @@ class PolicyWithoutRls(RlsRule):
 
     ## What it does
     Flags a ``CREATE POLICY`` in the PR on an exposed table whose RLS is not
-    enabled at the end of the PR (splinter ``policy_exists_rls_disabled``).
+    enabled at the end of the PR (splinter ``policy_exists_rls_disabled``):
+    critical when ``anon``/``authenticated`` can reach the table (the finding
+    names the grant), medium while nothing grants it.
 
     ## Why is this bad?
     Policies do nothing until RLS is enabled: the author believes the table is
@@ -52,12 +59,28 @@ class PolicyWithoutRls(RlsRule):
             if policy is None:
                 continue
             table = ctx.after.tables.get(policy.table)
-            if table is None or table.rls_enabled or not api_exposed_table(ctx.after, policy.table):
+            if table is None or table.rls_enabled:
+                continue
+            exposure = reach(ctx.after, policy.table)
+            if not exposure.exposed_schema:
+                continue
+            head = (
+                f'Policy "{policy.name}" is on `{format_qualname(policy.table)}`, whose row level '
+                "security is not enabled: the policy has no effect"
+            )
+            fix = f"Add `alter table {format_qualname(policy.table)} enable row level security;`."
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    policy_table_line(ctx, stmt),
+                    f"{head}. {NOT_GRANTED_YET}",
+                    fix,
+                    severity=Severity.MEDIUM,
+                )
                 continue
             yield self.finding(
                 ctx.path,
                 policy_table_line(ctx, stmt),
-                f'Policy "{policy.name}" is on `{format_qualname(policy.table)}`, whose row level '
-                "security is not enabled: the policy has no effect and every row is public.",
-                f"Add `alter table {format_qualname(policy.table)} enable row level security;`.",
+                f"{head} and every row is public to {exposure.who}{exposure.because()}.",
+                fix,
             )

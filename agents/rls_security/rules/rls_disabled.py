@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import api_exposed_table
+from agents.rls_security.facts import NOT_GRANTED_YET, reach
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
@@ -17,8 +17,9 @@ class RlsDisabled(RlsRule):
 
     ## What it does
     Flags ``ALTER TABLE … DISABLE ROW LEVEL SECURITY`` in the PR on a table in
-    an exposed schema that ``anon``/``authenticated`` can still reach, when RLS
-    stays off at the end of the PR.
+    an exposed schema, when RLS stays off at the end of the PR: critical when
+    ``anon``/``authenticated`` can reach the table (the finding names the
+    grant), medium when nothing grants it yet.
 
     ## Why is this bad?
     Every policy stops applying at once: the whole table becomes readable and
@@ -44,7 +45,9 @@ class RlsDisabled(RlsRule):
     code: ClassVar[str] = "RLS002"
     name: ClassVar[str] = "rls-disabled"
     severity: ClassVar[Severity] = Severity.CRITICAL
-    severity_reason: ClassVar[str] = "All rows become public to the anon key."
+    severity_reason: ClassVar[str] = (
+        "All rows become public to the anon key (medium while no grant reaches the table)."
+    )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
         for stmt in ctx.statements_of("AlterTableStmt"):
@@ -55,15 +58,29 @@ class RlsDisabled(RlsRule):
             table = ctx.after.tables.get(name)
             if table is None or table.rls_enabled:
                 continue
-            roles = api_exposed_table(ctx.after, name)
-            if not roles:
+            exposure = reach(ctx.after, name)
+            if not exposure.exposed_schema:
                 continue
             line = ctx.find_line(stmt, "disable") or stmt.line
+            help_text = (
+                "Keep row level security enabled and fix or add the policy that blocks the access "
+                "you need."
+            )
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    line,
+                    f"RLS is disabled on `{format_qualname(name)}`: its policies no longer apply. "
+                    + NOT_GRANTED_YET,
+                    help_text,
+                    severity=Severity.MEDIUM,
+                )
+                continue
             yield self.finding(
                 ctx.path,
                 line,
                 f"RLS is disabled on `{format_qualname(name)}`: its policies no longer apply and "
-                f"{' and '.join(sorted(roles))} can read and change every row via the Data API.",
-                "Keep row level security enabled and fix or add the policy that blocks the access "
-                "you need.",
+                f"{exposure.who} can read and change every row via the Data API"
+                f"{exposure.because()}.",
+                help_text,
             )

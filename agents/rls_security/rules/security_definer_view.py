@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import publicly_readable
+from agents.rls_security.facts import publicly_readable, reach
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
@@ -80,18 +80,31 @@ class SecurityDefinerView(RlsRule):
                 continue
             if not ctx.after.is_exposed(name[0]) or AUTH_USERS in view.source_tables:
                 continue  # auth.users exposure is RLS013
-            roles = ctx.after.api_can("view", name, "SELECT")
-            if not roles:
-                continue
             protected = rls_sources(ctx.after, view.source_tables)
             if not protected:
+                continue
+            exposure = reach(ctx.after, name, ("SELECT",))
+            head = (
+                f"View `{format_qualname(name)}` runs with its owner's rights, bypassing the RLS "
+                f"of {', '.join(f'`{format_qualname(t)}`' for t in protected[:3])}"
+            )
+            fix = (
+                "Create it `with (security_invoker = true)` so the caller's policies apply "
+                "(or revoke select from anon, authenticated)."
+            )
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    stmt.line,
+                    f"{head}. No grant lets anon or authenticated select it yet (views created "
+                    "since 2026-10-30 are not granted by default): fix it before anyone does.",
+                    fix,
+                    severity=Severity.MEDIUM,
+                )
                 continue
             yield self.finding(
                 ctx.path,
                 stmt.line,
-                f"View `{format_qualname(name)}` runs with its owner's rights, bypassing the RLS "
-                f"of {', '.join(f'`{format_qualname(t)}`' for t in protected[:3])}: "
-                f"{' and '.join(sorted(roles))} see every row.",
-                "Create it `with (security_invoker = true)` so the caller's policies apply "
-                "(or revoke select from anon, authenticated).",
+                f"{head}: {exposure.who} see every row{exposure.because()}.",
+                fix,
             )

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.rls_security.facts import (
+    column_updaters,
     policy_for_statement,
     policy_reaches_api,
     policy_table_line,
@@ -19,8 +20,11 @@ from agents.sql.ast import (
     column_names,
     conjuncts,
     format_qualname,
+    is_const,
     qualname_of_rangevar,
     references_identity,
+    string_constants,
+    strings,
 )
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Policy, Table
@@ -72,22 +76,54 @@ def unprotected_columns(cat: Catalog, table: Table, policy: Policy) -> list[str]
     for col in privileged_columns(table):
         if col in pinned or col in guarded:
             continue
-        holders = cat.column_grantees(table.qualname, col, "UPDATE")
+        holders = column_updaters(cat, table.qualname, col)
         if not holders & {"authenticated", "public"}:
             continue
         out.append(col)
     return out
 
 
+def _reads_app_metadata(node: object) -> bool:
+    return any(value == "app_metadata" for value, _ in string_constants(node))
+
+
+def is_server_role_gate(expr: object) -> bool:
+    """``auth.jwt() -> 'app_metadata' ->> 'role' in ('owner', 'billing')``: a role the
+    server assigned (users cannot write ``app_metadata``) compared with constants.
+
+    A policy with such a conjunct is for staff, not for every user on their own row,
+    so letting its holders change privileged columns is the design, not an escalation.
+    """
+    if not isinstance(expr, dict) or "A_Expr" not in expr:
+        return False
+    a = expr["A_Expr"]
+    if a.get("kind") not in ("AEXPR_OP", "AEXPR_IN"):
+        return False
+    if strings(a.get("name")) != ["="]:
+        return False  # ``not in`` / ``<>`` exclude a role: not a gate
+    for role_side, value_side in (
+        (a.get("lexpr"), a.get("rexpr")),
+        (a.get("rexpr"), a.get("lexpr")),
+    ):
+        items = value_side.get("List", {}).get("items") if isinstance(value_side, dict) else None
+        values = items if items is not None else [value_side]
+        if _reads_app_metadata(role_side) and values and all(is_const(v) for v in values):
+            return True
+    return False
+
+
 def is_self_update(policy: Policy) -> bool:
-    """An UPDATE/ALL policy for API roles whose USING matches the caller's own row."""
+    """An UPDATE/ALL policy for API roles whose USING matches the caller's own row
+    (and that no server-assigned role restricts to staff)."""
+    parts = conjuncts(policy.using) if policy.using is not None else []
     return (
         policy.command in ("update", "all")
         and policy.permissive
         and policy_reaches_api(policy)
         and policy.using is not None
         and references_identity(policy.using)
-        and not all(is_role_check(p) for p in conjuncts(policy.using))
+        and not all(is_role_check(p) for p in parts)
+        and not any(is_server_role_gate(p) for p in parts)
     )
 
 

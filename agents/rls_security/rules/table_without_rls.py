@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import api_exposed_table, personal_columns, user_owned
+from agents.rls_security.facts import NOT_GRANTED_YET, personal_columns, reach, user_owned
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import QualName
-from agents.sql.parse import Statement
+from agents.sql.parse import ParsedSql, Statement
 
 
 def _created_table(stmt: Statement) -> QualName | None:
@@ -32,12 +32,17 @@ class TableWithoutRls(RlsRule):
     ## What it does
     Flags a table that the PR creates (``CREATE TABLE``, ``CREATE TABLE AS``) or
     moves (``ALTER TABLE … SET SCHEMA``) into a schema the Data API exposes
-    (``[api] schemas`` in ``supabase/config.toml``, default ``public``) when,
-    at the end of the PR, RLS is still not enabled and ``anon`` or
-    ``authenticated`` still hold privileges on it (Supabase grants them by
-    default).  A table from an earlier migration that never got RLS is flagged
-    where the PR adds columns to it (unless the PR adds policies to it, which
-    ``policy-without-rls`` reports).
+    (``[api] schemas`` in the project's ``config.toml``, default ``public``) when,
+    at the end of the PR, RLS is still not enabled.  Critical when ``anon`` or
+    ``authenticated`` can reach it, and the finding names the grant that lets
+    them: an explicit ``grant``, an ``alter default privileges … grant`` in the
+    history, or Supabase's legacy default (every table created by a migration
+    dated before 2026-10-30, unless ``[api] auto_expose_new_tables`` says
+    otherwise).  Medium when nothing grants it yet ("not exposed yet").  A
+    commented-out ``enable row level security`` line for the table is quoted
+    as evidence.  A table from an earlier migration that never got RLS is
+    flagged where the PR adds columns to it while it is reachable (unless the
+    PR adds policies to it, which ``policy-without-rls`` reports).
 
     ## Why is this bad?
     Without RLS every row is readable and writable by anyone holding the anon
@@ -67,7 +72,8 @@ class TableWithoutRls(RlsRule):
     name: ClassVar[str] = "table-without-rls"
     severity: ClassVar[Severity] = Severity.CRITICAL
     severity_reason: ClassVar[str] = (
-        "Anyone with the public anon key can read and modify every row through the Data API."
+        "Anyone with the public anon key can read and modify every row through the Data API "
+        "(medium while no grant reaches the table yet)."
     )
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:
@@ -82,19 +88,33 @@ class TableWithoutRls(RlsRule):
             table = ctx.after.tables.get(name)
             if table is None or table.kind == "foreign" or table.rls_enabled:
                 continue
-            roles = api_exposed_table(ctx.after, name)
-            if not roles:
+            exposure = reach(ctx.after, name)
+            if not exposure.exposed_schema:
                 continue
             personal = personal_columns(table)
             extra = f" It holds {', '.join(personal[:4])}." if personal else ""
+            evidence = _commented_enable(ctx.parsed, name)
+            fix = (
+                f"Add `alter table {format_qualname(name)} enable row level security;` and "
+                "policies for the access you intend"
+            )
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    stmt.line,
+                    f"`{format_qualname(name)}` is in the exposed schema `{name[0]}` without row "
+                    f"level security. {NOT_GRANTED_YET}{extra}{evidence}",
+                    fix + ", before granting it to anon or authenticated.",
+                    severity=Severity.MEDIUM,
+                )
+                continue
             yield self.finding(
                 ctx.path,
                 stmt.line,
                 f"`{format_qualname(name)}` is in the exposed schema `{name[0]}` but RLS is never "
-                f"enabled, so {' and '.join(sorted(roles))} can read and change every row through "
-                f"the Data API.{extra}",
-                f"Add `alter table {format_qualname(name)} enable row level security;` and "
-                "policies for the access you intend (or revoke all from anon, authenticated).",
+                f"enabled, so {exposure.who} can read and change every row through "
+                f"the Data API{exposure.because()}.{extra}{evidence}",
+                fix + " (or revoke all from anon, authenticated).",
             )
         yield from self._extended_tables(ctx)
 
@@ -114,8 +134,8 @@ class TableWithoutRls(RlsRule):
                 continue
             if name in new_policies:
                 continue  # policy-without-rls reports it on the new policy
-            roles = api_exposed_table(ctx.after, name)
-            if not roles:
+            exposure = reach(ctx.after, name)
+            if not exposure.reachable:
                 continue
             seen.add(name)
             personal = [c for c in personal_columns(table) if c in added]
@@ -124,8 +144,8 @@ class TableWithoutRls(RlsRule):
                 stmt.line,
                 f"`{format_qualname(name)}` (from an earlier migration) has no RLS, and this PR "
                 f"adds {', '.join(f'`{c}`' for c in added[:4])} to it: "
-                f"{' and '.join(sorted(roles))} can read and change every row, new columns "
-                "included, through the Data API.",
+                f"{exposure.who} can read and change every row, new columns "
+                f"included, through the Data API{exposure.because()}.",
                 f"Enable RLS on it in this PR (`alter table {format_qualname(name)} enable row "
                 "level security;`) with policies for the access you intend.",
                 severity=Severity.CRITICAL if personal or user_owned(table) else Severity.HIGH,
@@ -140,3 +160,20 @@ def _added_columns(stmt: Statement) -> list[str]:
         if c.get("subtype") == "AT_AddColumn" and cdef:
             out.append(str(cdef.get("colname", "")))
     return out
+
+
+def _commented_enable(parsed: ParsedSql, table: QualName) -> str:
+    """Evidence sentence when the file holds a commented-out ``enable row level security``
+    for ``table`` (empty otherwise)."""
+    for found in parsed.commented_statements():
+        if found.kind != "AlterTableStmt":
+            continue
+        if qualname_of_rangevar(found.node.get("relation")) != table:
+            continue
+        cmds = [c.get("AlterTableCmd", {}) for c in found.node.get("cmds") or []]
+        if any(c.get("subtype") == "AT_EnableRowSecurity" for c in cmds):
+            return (
+                f" Line {found.line} enables RLS only inside a comment (`{found.text}`): "
+                "comments do not run."
+            )
+    return ""

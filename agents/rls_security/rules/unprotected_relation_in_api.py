@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import user_owned
+from agents.rls_security.facts import reach, user_owned
 from agents.rls_security.rules._base import RlsRule
 from agents.sql.ast import format_qualname, qualname_of_rangevar
 from agents.sql.context import SqlRuleContext
@@ -60,7 +60,7 @@ class UnprotectedRelationInApi(RlsRule):
                 table = ctx.after.tables.get(name)
                 if table is None or table.kind != "foreign" or not ctx.after.is_exposed(name[0]):
                     continue
-                roles = ctx.after.api_can("table", name, "SELECT")
+                exposure = reach(ctx.after, name, ("SELECT",))
                 what = "Foreign table"
             else:
                 if stmt.node.get("objtype") != "OBJECT_MATVIEW":
@@ -76,15 +76,27 @@ class UnprotectedRelationInApi(RlsRule):
                 sources = [ctx.after.tables.get(s) for s in view.source_tables]
                 if not any(t is not None and (t.rls_enabled or user_owned(t)) for t in sources):
                     continue
-                roles = ctx.after.api_can("view", name, "SELECT")
+                exposure = reach(ctx.after, name, ("SELECT",))
                 what = "Materialized view"
-            if not roles:
+            fix = (
+                "Create it in an unexposed schema (e.g. `private`) or revoke select from anon, "
+                "authenticated and serve it through a checked function."
+            )
+            if not exposure.reachable:
+                yield self.finding(
+                    ctx.path,
+                    stmt.line,
+                    f"{what} `{format_qualname(name)}` is in an exposed schema and cannot have "
+                    "RLS. No grant lets anon or authenticated select it yet: keep it that way, "
+                    "or move it out of the exposed schema.",
+                    fix,
+                    severity=Severity.LOW,
+                )
                 continue
             yield self.finding(
                 ctx.path,
                 stmt.line,
                 f"{what} `{format_qualname(name)}` is in an exposed schema and cannot have RLS: "
-                f"{' and '.join(sorted(roles))} can read all of it.",
-                "Create it in an unexposed schema (e.g. `private`) or revoke select from anon, "
-                "authenticated and serve it through a checked function.",
+                f"{exposure.who} can read all of it{exposure.because()}.",
+                fix,
             )

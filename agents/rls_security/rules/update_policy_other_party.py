@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from agents.findings import Finding, Severity
-from agents.rls_security.facts import policy_for_statement, policy_table_line
+from agents.rls_security.facts import column_updaters, policy_for_statement, policy_table_line
 from agents.rls_security.rules._base import RlsRule
 from agents.rls_security.rules.self_update_privileged_columns import is_self_update
 from agents.sql.ast import column_names, format_qualname
@@ -37,7 +37,7 @@ def other_party_columns(cat: Catalog, table: Table, policy: Policy) -> list[str]
     for col in user_cols:
         if col in matched or col in pinned:
             continue
-        if cat.column_grantees(table.qualname, col, "UPDATE") & {"authenticated", "public"}:
+        if column_updaters(cat, table.qualname, col) & {"authenticated", "public"}:
             out.append(col)
     return out
 

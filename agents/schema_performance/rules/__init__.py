@@ -12,6 +12,7 @@ from typing import Any
 
 from agents.rules import Rule
 from agents.schema_performance.context import PerfContext
+from agents.schema_performance.rules.applied_migration_edited import AppliedMigrationEdited
 from agents.schema_performance.rules.auth_function_per_row import AuthFunctionPerRow
 from agents.schema_performance.rules.breaking_rename_or_drop import BreakingRenameOrDrop
 from agents.schema_performance.rules.column_add_rewrites_table import ColumnAddRewritesTable
@@ -79,6 +80,7 @@ RULES: tuple[type[Rule[PerfContext]], ...] = (
     MissingLockTimeout,
     EnumValueUsedInSameTransaction,
     FullTableBackfill,
+    AppliedMigrationEdited,
 )
 
 TS_RULES: tuple[type[Rule[Any]], ...] = (QueryInLoop,)

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-from agents.changes import Tree
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
@@ -14,8 +13,8 @@ from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import format_qualname, qualname_of_names, qualname_of_rangevar, strings
 from agents.sql.model import QualName
 from agents.sql.parse import Statement
+from agents.ts.app_code import code_files, files_querying
 
-CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".astro", ".svelte", ".vue", ".py")
 MAX_FILES_NAMED = 5
 _API_OBJECTS = {
     "OBJECT_FUNCTION": "function",
@@ -25,36 +24,11 @@ _API_OBJECTS = {
 """Objects the Data API serves besides tables: views via ``.from()``, functions via ``.rpc()``."""
 
 
-def _word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(word)}(?![A-Za-z0-9_])")
-
-
-def code_files(tree: Tree) -> list[str]:
-    """Application source files of a tree (Edge Functions, front end, scripts)."""
-    return [
-        p
-        for p in tree.list_files("")
-        if p.endswith(CODE_SUFFIXES) and "node_modules/" not in p and "/dist/" not in f"/{p}"
-    ]
-
-
-def files_mentioning(tree: Tree, paths: list[str], words: tuple[str, ...]) -> list[str]:
-    """Files among ``paths`` of ``tree`` that mention every one of ``words`` as an identifier."""
-    patterns = [_word(w) for w in words]
-    out: list[str] = []
-    for path in paths:
-        text = tree.read_text(path)
-        if text and all(p.search(text) for p in patterns):
-            out.append(path)
-    return out
-
-
-def _head_users(ctx: PerfContext, name: str) -> list[str]:
-    """Application files of the head tree that mention ``name`` as an identifier."""
-    ws = ctx.workspace
-    head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
-    return ws.cached(
-        f"perf-mentions:{name}:head", lambda: files_mentioning(ws.head, head_code, (name,))
+def _head_users(ctx: PerfContext, name: str, rpc: bool) -> list[str]:
+    """Application files of the head tree that query the view (or call the function) ``name``."""
+    return ctx.workspace.cached(
+        f"perf-queries:{name}:{rpc}:head",
+        lambda: files_querying(ctx.workspace, "head", name, rpc=rpc),
     )
 
 
@@ -64,12 +38,15 @@ class BreakingRenameOrDrop(PerfRule):
     ## What it does
     Reports `ALTER TABLE … RENAME [COLUMN]`, `ALTER TABLE … DROP COLUMN` and
     `DROP TABLE` of objects created by earlier migrations, naming the
-    repository files that still mention the old name.  Views and functions of
-    an exposed schema that are dropped or renamed (and not recreated under the
-    same name) are reported when the repository's code still calls them.
-    When the repository has application code and none of it mentions a
-    renamed or dropped column or table, a rename is low and a drop is only a
-    note (routine cleanup of something unused).
+    repository files whose supabase-js queries still use the old name
+    (``.from("products").select("id, description")``, ``.eq("description", …)``,
+    ``.update({ description })``; words such as ``product.description`` and
+    generated type files do not count).  Views and functions of an exposed
+    schema that are dropped or renamed (and not recreated under the same name)
+    are reported when the repository's code still queries them (``.from``,
+    ``.rpc``).  When the repository has application code and none of its
+    queries uses a renamed or dropped column or table, a rename is low and a
+    drop is only a note (routine cleanup of something unused).
 
     ## Why is this bad?
     Migrations run before (or independently of) the deploy of Edge Functions
@@ -168,7 +145,7 @@ class BreakingRenameOrDrop(PerfRule):
             after = ctx.after.functions if label == "function" else ctx.after.views
             if qual not in before or qual in after or qual[0] not in ctx.after.exposed_schemas:
                 continue  # new in this PR, recreated under the same name, or not in the API
-            users = _head_users(ctx, qual[1])
+            users = _head_users(ctx, qual[1], rpc=label == "function")
             if not users:
                 continue
             shown = ", ".join(f"`{p}`" for p in users[:MAX_FILES_NAMED])
@@ -205,13 +182,11 @@ class BreakingRenameOrDrop(PerfRule):
     def _found(
         self, ctx: PerfContext, line: int, what: str, table: str, column: str | None
     ) -> Finding:
-        words = (table,) if column is None else (table, column)
-        key = "perf-mentions:" + ".".join(words)
         ws = ctx.workspace
-        head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
-        base_code = ws.cached("perf:base-code-files", lambda: code_files(ws.base))
-        head_users = ws.cached(key + ":head", lambda: files_mentioning(ws.head, head_code, words))
-        base_users = ws.cached(key + ":base", lambda: files_mentioning(ws.base, base_code, words))
+        key = f"perf-queries:{table}.{column}"
+        head_code = ws.cached("app-code:head", lambda: code_files(ws.head))
+        head_users = ws.cached(key + ":head", lambda: files_querying(ws, "head", table, column))
+        base_users = ws.cached(key + ":base", lambda: files_querying(ws, "base", table, column))
         old = column or table
         if head_users:
             shown = ", ".join(f"`{p}`" for p in head_users[:MAX_FILES_NAMED])
@@ -220,7 +195,7 @@ class BreakingRenameOrDrop(PerfRule):
             return self.finding(
                 ctx.path,
                 line,
-                f"{what}, but {shown} still mention `{old}` after this PR: those queries fail "
+                f"{what}, but {shown} still query `{old}` after this PR: those queries fail "
                 "(PostgREST 400/404) as soon as the migration runs.",
                 "Update every caller in the same PR, or expand and contract: add the new name "
                 "beside the old one, move the callers, drop the old name in a later release.",
@@ -231,7 +206,7 @@ class BreakingRenameOrDrop(PerfRule):
                 f" (this PR updates {', '.join(f'`{p}`' for p in base_users[:MAX_FILES_NAMED])})"
             )
         elif ws.has_repo and head_code:
-            where = " (no file in this repository mentions it; other clients may)"
+            where = " (no supabase-js query in this repository uses it; other clients may)"
             # A rename is made for callers; one nobody calls is still odd (LOW).  Dropping
             # a column or table that no code in the repository reads is routine cleanup.
             severity = Severity.INFO if what.startswith("Dropping") else Severity.LOW

@@ -7,6 +7,7 @@ import re
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.statements import ColumnFacts, changed_columns
 from agents.sql.ast import type_mods, type_name
+from agents.sql.model import QualName
 
 MONEY_WORDS = re.compile(
     r"(^|_)(price|prices|amount|amounts|cost|costs|budget|balance|total|subtotal|fee|fees|salary|wage|"
@@ -18,6 +19,22 @@ MONEY_WORDS = re.compile(
 def new_columns(ctx: PerfContext) -> list[ColumnFacts]:
     """Columns the PR defines in migrations (type rules judge new columns only)."""
     return list(changed_columns(ctx))
+
+
+def by_statement(cols: list[ColumnFacts]) -> list[list[ColumnFacts]]:
+    """Columns grouped per statement and table, in file order: a type-hygiene rule says
+    once per ``CREATE TABLE`` which of its columns it means, not once per column."""
+    groups: dict[tuple[int, QualName], list[ColumnFacts]] = {}
+    for col in cols:
+        groups.setdefault((col.stmt.index, col.table), []).append(col)
+    return list(groups.values())
+
+
+def listed(cols: list[ColumnFacts], limit: int = 6) -> str:
+    r"""``\`a\`, \`b\` and 3 more`` for a message."""
+    names = [f"`{c.name}`" for c in cols[:limit]]
+    more = f" and {len(cols) - limit} more" if len(cols) > limit else ""
+    return ", ".join(names) + more
 
 
 def column_type(col: ColumnFacts) -> tuple[str, tuple[int, ...], bool]:

@@ -10,6 +10,7 @@ from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import qualname_of_names, qualname_of_rangevar, strings
+from agents.sql.model import QualName
 
 
 class DropOrReindexWithoutConcurrently(PerfRule):
@@ -53,6 +54,7 @@ class DropOrReindexWithoutConcurrently(PerfRule):
     def check(self, ctx: PerfContext) -> Iterator[Finding]:
         if not ctx.is_migration:
             return
+        dropped = _tables_dropped_by_pr(ctx)
         for stmt in ctx.changed_statements():
             if stmt.kind == "DropStmt" and stmt.node.get("removeType") == "OBJECT_INDEX":
                 if stmt.node.get("concurrent"):
@@ -62,6 +64,8 @@ class DropOrReindexWithoutConcurrently(PerfRule):
                     index = ctx.before.indexes.get(name)
                     if index is None or not ctx.table_existed(index.table):
                         continue
+                    if index.table in dropped:
+                        continue  # the PR drops the table too: that lock is the one that counts
                     yield self.finding(
                         ctx.path,
                         stmt.line,
@@ -121,3 +125,21 @@ class DropOrReindexWithoutConcurrently(PerfRule):
                 "Use `alter table … detach partition … concurrently` in a migration file of its "
                 "own.",
             )
+
+
+def _tables_dropped_by_pr(ctx: PerfContext) -> set[QualName]:
+    """Tables a ``DROP TABLE`` of the PR's SQL removes (an index dropped on its way out
+    locks nothing that the table's own drop does not).  Read once per project and
+    review: every file's context asks about the same PR."""
+
+    def compute() -> set[QualName]:
+        out: set[QualName] = set()
+        for parsed in ctx.pr_files:
+            for stmt in parsed.statements:
+                if stmt.kind != "DropStmt" or stmt.node.get("removeType") != "OBJECT_TABLE":
+                    continue
+                for obj in stmt.node.get("objects") or []:
+                    out.add(qualname_of_names(strings((obj.get("List") or {}).get("items"))))
+        return out
+
+    return ctx.workspace.cached(f"perf:dropped-tables:{id(ctx.analysis)}", compute)

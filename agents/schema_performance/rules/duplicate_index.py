@@ -10,6 +10,7 @@ from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.rules.index_without_concurrently import is_noop_index
 from agents.sql.ast import format_qualname, qualname_of_rangevar
+from agents.sql.model import Index
 
 
 class DuplicateIndex(PerfRule):
@@ -61,6 +62,8 @@ class DuplicateIndex(PerfRule):
                 if other is mine or other.partial or other.method != mine.method:
                     continue
                 if other.columns == mine.columns:
+                    if _comes_later(ctx, other, stmt.line):
+                        continue  # the later of two twins is the one reported
                     what = (
                         f"the {other.constraint} key"
                         if other.constraint
@@ -75,3 +78,15 @@ class DuplicateIndex(PerfRule):
                         f"Drop `{name}`; {what} already serves the same lookups.",
                     )
                     break
+
+
+def _comes_later(ctx: PerfContext, other: Index, line: int) -> bool:
+    """True when ``other`` is created after the statement at ``line`` of this file."""
+    if other.origin is None:
+        return False
+    if other.origin.path == ctx.path:
+        return other.origin.line > line
+    order = ctx.analysis.replayed
+    if other.origin.path in order and ctx.path in order:
+        return order.index(other.origin.path) > order.index(ctx.path)
+    return False

@@ -34,12 +34,13 @@ class MissingLockTimeout(PerfRule):
     ## Why is this bad?
     DDL waits for its lock behind any running query, and while it waits
     every other query on the table queues behind it: one slow report turns
-    a 10 ms `ALTER TABLE` into a minute-long outage. `supabase db push`
-    already sets `lock_timeout` to 4 s, so there the statement fails after
-    4 s and the deploy stops with "canceling statement due to lock timeout"
-    (retry when traffic is lower); migrations applied any other way (psql,
-    another runner, `db reset` against a shared database) wait indefinitely.
-    That is why this is info, not a defect.
+    a 10 ms `ALTER TABLE` into a minute-long outage.  The Supabase CLI does
+    not protect you: it sets `lock_timeout = '4s'` only while it creates its
+    own migration-history table, and sends `RESET ALL` before each migration
+    file, so migrations run with the role's and server's settings (no lock
+    timeout).  It is info, not a defect: the statement is correct, and the
+    lock it takes is what the locking rules (and the database stage, which
+    measures it) report.
 
     ## Example
     ```sql
@@ -56,14 +57,15 @@ class MissingLockTimeout(PerfRule):
     - squawk: require-timeout-settings, require-lock-timeout, require-statement-timeout
       (squawk's identifier-too-long and require-table-schema do not apply: PostgreSQL
       truncates names consistently, and the CLI resolves unqualified names in `public`)
-    - Supabase CLI: `db push` sets `lock_timeout` (4 s)
+    - Supabase CLI `pkg/migration/history.go`: `lock_timeout` is set for the history table
+      only, and `RESET ALL` runs before every migration file
     """
 
     code: ClassVar[str] = "MIG014"
     name: ClassVar[str] = "missing-lock-timeout"
     severity: ClassVar[Severity] = Severity.INFO
     severity_reason: ClassVar[str] = (
-        "Info: `supabase db push` already sets a 4 s lock_timeout; other runners do not."
+        "Info: a hardening habit, not a defect; the lock itself is the locking rules' finding."
     )
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:
@@ -81,10 +83,8 @@ class MissingLockTimeout(PerfRule):
                 stmt.line,
                 f"This DDL on `{format_qualname(table)}` waits for its lock with no "
                 "`lock_timeout` set in "
-                "the migration: while it waits, every query on the table queues behind it. "
-                "`supabase db push` sets 4 s, so there the deploy fails with a lock timeout "
-                "instead "
-                "(retry later); other runners wait indefinitely.",
+                "the migration: while it waits, every query on the table queues behind it "
+                "(the Supabase CLI sets no lock timeout for migration files).",
                 "Start the migration with `set lock_timeout = '4s';` so it fails fast everywhere.",
             )
             return

@@ -8,11 +8,21 @@ from typing import ClassVar
 
 import tree_sitter as ts
 
+from agents.edge_reliability.flow.facts import FlowFacts, flow_facts
+from agents.edge_reliability.model.function import EdgeFunctionModel
 from agents.findings import Finding, Severity, Specialist
 from agents.rules import Rule
 from agents.ts.context import TsRuleContext
-from agents.ts.model import FUNCTION_TYPES, EdgeFunctionModel
-from agents.ts.parse import arguments, chain_methods, chain_root, line_of, node_text, unwrap
+from agents.ts.parse import (
+    arguments,
+    chain_calls,
+    chain_methods,
+    chain_root,
+    line_of,
+    node_text,
+    unwrap,
+)
+from agents.ts.syntax import FUNCTION_TYPES
 
 _LOOPS = ("for_in_statement", "for_statement", "while_statement", "do_statement")
 _ITERATING = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "some", "every"})
@@ -26,8 +36,11 @@ class QueryInLoop(Rule[TsRuleContext]):
     ## What it does
     Reports the first ``.from(...)``/``.rpc(...)`` query inside a ``for``,
     ``for…of``, ``while`` loop or a ``.map``/``.forEach`` callback in an Edge
-    Function. Medium when the query is awaited one item at a time inside the
-    request handler, low otherwise. Loops that are not per item stay silent:
+    Function, also when the loop calls a same-file helper that queries
+    (``for (const item of items) await saveItem(item)``) and when the client
+    reaches the query through a parameter or an alias (data flow).  Medium when
+    the query is awaited one item at a time inside the request handler, low
+    otherwise. Loops that are not per item stay silent:
     over a literal list (a fixed set of tables), striding in batches
     (``i += 500``), a few retries (``attempt < 3``) or paging with ``.range``.
 
@@ -78,11 +91,12 @@ class QueryInLoop(Rule[TsRuleContext]):
             sequential = kind == "loop" and _awaited_in(first, body)
             severity = Severity.MEDIUM if sequential and model.in_handler(first) else Severity.LOW
             count = len(queries)
+            helper = "" if chain_methods(first) else f" (through `{model.name_of(first)}()`)"
             yield self.finding(
                 ctx.path,
                 line_of(first),
-                f"{count} Supabase quer{'y' if count == 1 else 'ies'} run once per item of this "
-                + ("loop, awaited one after another" if sequential else "loop")
+                f"{count} Supabase quer{'y' if count == 1 else 'ies'}{helper} run once per item "
+                + ("of this loop, awaited one after another" if sequential else "of this loop")
                 + ": N items cost N round trips (N+1).",
                 "Fetch all rows at once with `.in(column, ids)` and write with one multi-row "
                 "`insert`/`upsert`, then match items in memory.",
@@ -120,26 +134,41 @@ def _loop_bodies(ctx: TsRuleContext) -> Iterator[tuple[ts.Node, str]]:
                     yield body, "callback"
 
 
-def _queries(model: EdgeFunctionModel, body: ts.Node) -> list[ts.Node]:
+def _queries(model: EdgeFunctionModel, body: ts.Node, depth: int = 0) -> list[ts.Node]:
+    """Query chains run by ``body``, and calls of same-file helpers that run one.
+
+    A chain counts when it starts from a known Supabase client: one the model
+    knows by name, one the data flow saw reach the chain (a client passed to a
+    helper as a parameter, an alias), or a variable named like a client.  A call
+    ``await saveItem(item)`` of a local function whose body queries is the
+    query, seen from the loop (one level).
+    """
+    facts = flow_facts(model)
     found: list[ts.Node] = []
     for node in model.parsed.of_type("call_expression", within=body):
-        if node.type != "call_expression":
-            continue
         parent = node.parent
         if parent is not None and parent.type == "member_expression":
             continue  # only the outermost call of a chain
         methods = chain_methods(node)
-        if not methods or methods[0] not in _QUERY_ENTRY:
+        if methods and methods[0] in _QUERY_ENTRY:
+            root = chain_root(node)
+            if root is not None and _is_client(model, facts, node, node_text(root)):
+                found.append(node)
             continue
-        root = chain_root(node)
-        if root is None:
-            continue
-        name = node_text(root)
-        if model.client_named(name) is None and not _CLIENT_NAME.search(name):
-            continue
-        found.append(node)
+        helper = model.local_functions.get(model.name_of(node))
+        helper_body = helper.child_by_field_name("body") if helper is not None else None
+        if depth == 0 and helper_body is not None and _queries(model, helper_body, depth + 1):
+            found.append(node)
     found.sort(key=lambda n: n.start_byte)
     return found
+
+
+def _is_client(model: EdgeFunctionModel, facts: FlowFacts, chain: ts.Node, name: str) -> bool:
+    if model.client_named(name) is not None or _CLIENT_NAME.search(name):
+        return True
+    links = chain_calls(chain)
+    first = facts.call(links[-1]) if links else None
+    return first is not None and any(o.kind == "client" for o in first.receiver)
 
 
 def _awaited_in(call: ts.Node, body: ts.Node) -> bool:

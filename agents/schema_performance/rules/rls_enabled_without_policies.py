@@ -9,10 +9,10 @@ from typing import ClassVar
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
-from agents.schema_performance.rules.breaking_rename_or_drop import code_files, files_mentioning
 from agents.schema_performance.statements import changed_alters
 from agents.sql.ast import format_qualname
 from agents.sql.parse import Statement
+from agents.ts.app_code import code_files, files_querying
 
 SERVICE_ROLE = re.compile(r"service[_ ]?role|sb_secret_", re.I)
 """Code using the service-role key bypasses RLS: enabling it changes nothing there."""
@@ -121,12 +121,11 @@ class RlsEnabledWithoutPolicies(PerfRule):
         """Severity from the repository's code, and the files that use the table without
         the service role."""
         ws = ctx.workspace
-        head_code = ws.cached("perf:head-code-files", lambda: code_files(ws.head))
+        head_code = ws.cached("app-code:head", lambda: code_files(ws.head))
         if not ws.has_repo or not head_code:
             return self.severity, []
         users = ws.cached(
-            "perf-mentions:" + table + ":head",
-            lambda: files_mentioning(ws.head, head_code, (table,)),
+            "app-queries:" + table + ":head", lambda: files_querying(ws, "head", table)
         )
         if not users:
             return Severity.LOW, []

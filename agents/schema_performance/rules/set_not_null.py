@@ -9,7 +9,6 @@ from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
 from agents.schema_performance.statements import changed_alters
-from agents.sql.analysis import migration_order
 from agents.sql.ast import column_names, format_qualname, qualname_of_rangevar
 from agents.sql.model import QualName
 from agents.sql.parse import Statement, walk
@@ -23,41 +22,60 @@ def _is_not_null_check(expr: Any, column: str) -> bool:
     return False
 
 
+_CheckEvent = tuple[int, int, QualName, str, Any]
+"""(migration position, statement index, table, constraint name, the CHECK's expression
+or None for ``VALIDATE CONSTRAINT``)."""
+
+
+def _check_events(ctx: PerfContext) -> list[_CheckEvent]:
+    """Every CHECK added or validated by the PR's migrations, in the order they run
+    (read once per project and review, not once per ``SET NOT NULL``)."""
+
+    def compute() -> list[_CheckEvent]:
+        by_path = {p.path: p for p in ctx.pr_files}
+        out: list[_CheckEvent] = []
+        for position, path in enumerate(ctx.analysis.pr_migrations):
+            parsed = by_path.get(path)
+            for stmt in parsed.statements if parsed is not None else ():
+                if stmt.kind != "AlterTableStmt":
+                    continue
+                table = qualname_of_rangevar(stmt.node.get("relation"))
+                for item in stmt.node.get("cmds") or []:
+                    cmd = item.get("AlterTableCmd") if isinstance(item, dict) else None
+                    if not cmd:
+                        continue
+                    if cmd.get("subtype") == "AT_AddConstraint":
+                        con = (cmd.get("def") or {}).get("Constraint") or {}
+                        if con.get("contype") == "CONSTR_CHECK" and con.get("raw_expr") is not None:
+                            event = (position, stmt.index, table, str(con.get("conname", "")), con)
+                            out.append(event)
+                    elif cmd.get("subtype") == "AT_ValidateConstraint":
+                        out.append((position, stmt.index, table, str(cmd.get("name", "")), None))
+        return out
+
+    return ctx.workspace.cached(f"perf:check-events:{id(ctx.analysis)}", compute)
+
+
 def _proven_by_pr(ctx: PerfContext, table: QualName, column: str, before: Statement) -> bool:
     """True when the PR, before ``before``, leaves a *valid* ``CHECK (column IS NOT NULL)``
     on ``table``: added without ``NOT VALID``, or added ``NOT VALID`` and then validated
     (in an earlier migration or earlier in this file)."""
-    order = migration_order([p.path for p in ctx.pr_files])
+    order = ctx.analysis.pr_migrations
     if ctx.path not in order:
         return False
-    by_path = {p.path: p for p in ctx.pr_files}
+    here = (order.index(ctx.path), before.index)
     added: dict[str, bool] = {}
     """Constraint name -> valid, for NOT NULL checks on the column."""
-    for path in order[: order.index(ctx.path) + 1]:
-        for stmt in by_path[path].statements:
-            if path == ctx.path and stmt.index >= before.index:
-                break
-            if stmt.kind != "AlterTableStmt":
-                continue
-            if qualname_of_rangevar(stmt.node.get("relation")) != table:
-                continue
-            for item in stmt.node.get("cmds") or []:
-                cmd = item.get("AlterTableCmd") if isinstance(item, dict) else None
-                if not cmd:
-                    continue
-                if cmd.get("subtype") == "AT_AddConstraint":
-                    con = (cmd.get("def") or {}).get("Constraint") or {}
-                    raw = con.get("raw_expr")
-                    if (
-                        con.get("contype") == "CONSTR_CHECK"
-                        and raw is not None
-                        and _is_not_null_check(raw, column)
-                    ):
-                        added[str(con.get("conname", ""))] = not con.get("skip_validation")
-                elif cmd.get("subtype") == "AT_ValidateConstraint":
-                    name = str(cmd.get("name", ""))
-                    if name in added:
-                        added[name] = True
+    for position, index, on, name, con in _check_events(ctx):
+        if (position, index) >= here:
+            break
+        if on != table:
+            continue
+        if con is not None:
+            if _is_not_null_check(con["raw_expr"], column):
+                added[name] = not con.get("skip_validation")
+        elif name in added:
+            added[name] = True
     return any(added.values())
 
 

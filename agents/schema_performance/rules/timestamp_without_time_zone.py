@@ -8,7 +8,12 @@ from typing import ClassVar
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
-from agents.schema_performance.rules.column_types import column_type, new_columns
+from agents.schema_performance.rules.column_types import (
+    by_statement,
+    column_type,
+    listed,
+    new_columns,
+)
 from agents.sql.ast import format_qualname
 
 
@@ -46,15 +51,18 @@ class TimestampWithoutTimeZone(PerfRule):
     severity_reason: ClassVar[str] = "Wrong comparisons and display across zones, but no outage."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:
-        for col in new_columns(ctx):
-            tname, _, _ = column_type(col)
-            if tname != "timestamp":
-                continue
+        plain = [c for c in new_columns(ctx) if column_type(c)[0] == "timestamp"]
+        for group in by_statement(plain):
+            first = group[0]
+            what = (
+                f"`{format_qualname(first.table)}.{first.name}` is"
+                if len(group) == 1
+                else f"`{format_qualname(first.table)}` has {listed(group)} as"
+            )
             yield self.finding(
                 ctx.path,
-                col.line,
-                f"`{format_qualname(col.table)}.{col.name}` is `timestamp` without time zone: "
-                "instants "
-                "written from different zones compare wrongly and clients parse it as local time.",
+                first.line,
+                f"{what} `timestamp` without time zone: instants written from different zones "
+                "compare wrongly and clients parse it as local time.",
                 "Use `timestamptz` (it stores an absolute instant and returns it with an offset).",
             )

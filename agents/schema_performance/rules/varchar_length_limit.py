@@ -8,7 +8,13 @@ from typing import ClassVar
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
-from agents.schema_performance.rules.column_types import column_type, new_columns
+from agents.schema_performance.rules.column_types import (
+    by_statement,
+    column_type,
+    listed,
+    new_columns,
+)
+from agents.schema_performance.statements import ColumnFacts
 from agents.sql.ast import format_qualname
 
 
@@ -52,15 +58,26 @@ class VarcharLengthLimit(PerfRule):
     severity_reason: ClassVar[str] = "Hygiene: the cost appears only when the limit must change."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:
-        for col in new_columns(ctx):
-            tname, mods, _ = column_type(col)
-            if tname not in ("varchar", "character varying") or not mods:
-                continue
+        limited = [c for c in new_columns(ctx) if _limit(c) is not None]
+        for group in by_statement(limited):
+            first = group[0]
+            limit = _limit(first)
+            if len(group) == 1:
+                what = f"`{format_qualname(first.table)}.{first.name}` is `varchar({limit})`"
+            else:
+                table = format_qualname(first.table)
+                what = f"`{table}` has `varchar(n)` columns ({listed(group)})"
             yield self.finding(
                 ctx.path,
-                col.line,
-                f"`{format_qualname(col.table)}.{col.name}` is `varchar({mods[0]})`: stored like "
-                "`text`, but "
-                "changing the limit later needs `ALTER COLUMN TYPE` under an exclusive lock.",
-                f"Use `text` with `check (char_length({col.name}) <= {mods[0]})`.",
+                first.line,
+                f"{what}: stored like `text`, but changing a limit later needs `ALTER COLUMN "
+                "TYPE` under an exclusive lock.",
+                f"Use `text` with `check (char_length({first.name}) <= {limit})`.",
             )
+
+
+def _limit(col: ColumnFacts) -> int | None:
+    tname, mods, _ = column_type(col)
+    if tname not in ("varchar", "character varying") or not mods:
+        return None
+    return mods[0]

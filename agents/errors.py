@@ -3,6 +3,7 @@
 ``ArchitectReviewError``
     ├── ``UsageError``        bad arguments or configuration  → exit 2
     ├── ``InputError``        a diff, ref or file that cannot be read → exit 2
+    ├── ``ReviewAborted``     a stage cannot do what the configuration requires → exit 2
     └── ``GitHubError``       the GitHub API failed in a way we cannot recover from → exit 3
 
 Analysis problems inside one file (SQL that does not parse, TypeScript with
@@ -48,6 +49,18 @@ class UsageError(ArchitectReviewError):
 
 class InputError(ArchitectReviewError):
     """The change to review cannot be read: bad ref, missing or malformed diff, unreadable file."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ReviewAborted(ArchitectReviewError):
+    """A stage cannot do what the configuration makes a condition of the review.
+
+    The one failure a stage raises on purpose (``database: required`` and no
+    database could be started, say): the graph re-raises it instead of
+    recording it as the stage's error, so the run fails with one line and exit 2
+    rather than handing out a review the user said not to trust without it.
+    """
 
     exit_code = ExitCode.USAGE
 

@@ -7,6 +7,12 @@ specialist package exposes ``run_rules(files, workspace) -> RuleOutcome`` in
 its ``agent.py`` (a :data:`RuleRunner`), listed in :mod:`agents.registry`; the
 graph node in ``pipeline.graph`` times it, adds the LLM part and records
 failures without losing other branches' findings.
+
+A stage that is not a rule pack (the database stage, which applies the
+migrations to a real PostgreSQL) uses the same :class:`RuleOutcome`; the
+fields after ``incomplete`` are what such a stage needs and a rule pack leaves
+empty: lines for its coverage row, risks shown apart from the verdict, and a
+cross-check of the other stages' findings that the architect applies.
 """
 
 from __future__ import annotations
@@ -18,10 +24,15 @@ from typing import Protocol
 from agents.changes import ChangedFile, Workspace
 from agents.findings import Finding, Specialist, SuppressedFinding
 
+CrossCheck = Callable[[Sequence[Finding]], tuple[list[Finding], list[str]]]
+"""A stage's verdict on the review's rule findings (see :attr:`RuleOutcome.cross_check`):
+every rule finding of every stage in, the findings to keep (confirmed, downgraded or
+rewritten as the stage's evidence says) and one note per verdict it changed out."""
+
 
 @dataclass
 class RuleOutcome:
-    """What the deterministic rules of one specialist found."""
+    """What the deterministic part of one stage found."""
 
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[SuppressedFinding] = field(default_factory=list)
@@ -31,6 +42,20 @@ class RuleOutcome:
     """Why this review cannot be trusted as complete (a migration that does not parse: what
     follows the error was not reviewed).  One line each, naming the file; any entry makes
     the review say "review incomplete" instead of approving."""
+    coverage: list[str] = field(default_factory=list)
+    """What the stage's coverage row says besides files, findings and time ("applied 3 of 3
+    migrations on PostgreSQL 18 in 0.9 s"): one short line each, in order."""
+    existing_risks: list[Finding] = field(default_factory=list)
+    """Problems the stage proved on what the PR does not touch: shown folded in their own
+    section, never counted in the verdict or the severity table (already suppression-
+    filtered, like ``findings``)."""
+    cross_check: CrossCheck | None = None
+    """Called by the architect, once, with the rule findings of *every* stage (this one's
+    included) before they are merged: a stage that measured something may confirm, change
+    or drop what the rules inferred, or fold its own finding into a rule's.  It must never
+    bring back a finding the stage's own suppression filter removed (it only sees what is
+    passed in).  Its notes join the stage's notes.  Not picklable in general: a stage that
+    sets it must not be a ``worker_process`` stage."""
 
 
 RuleRunner = Callable[[Sequence[ChangedFile], Workspace], RuleOutcome]

@@ -11,17 +11,23 @@ One node per stage of :data:`agents.registry.STAGES` (the graph has no list
 of its own).  Stage nodes are ``async``: their rules run in a worker thread
 (``asyncio.to_thread``) and the optional LLM part is awaited, so under
 ``ainvoke`` the branches overlap fully.  Each node returns the coverage row
-the review shows (:class:`~pipeline.report.SpecialistStats`); the render node
-assembles the :class:`~pipeline.report.Review` from the state, and nothing is
-patched after the graph returns.  Every node catches its own failures and
-records them in the state: LangGraph fails the whole run when one branch
-raises, and a crashed rule pack must not cost the other stages' findings.  No
+the review shows (:class:`~pipeline.report.SpecialistStats`), the risks it
+proved outside the PR, and its cross-check of the review's rule findings, if
+it has one; the architect applies every cross-check (in registry order) to
+all rule findings before merging them; the render node assembles the
+:class:`~pipeline.report.Review` from the state, and nothing is patched after
+the graph returns.  Every node catches its own failures and records them in
+the state: LangGraph fails the whole run when one branch raises, and a crashed
+rule pack must not cost the other stages' findings.  The one exception is
+:class:`~agents.errors.ReviewAborted`, which a stage raises when the
+configuration makes it a condition of the review: it ends the run.  No
 ``RetryPolicy`` is set: the Anthropic SDK retries on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -34,6 +40,8 @@ from langgraph.types import Send
 from agents import registry
 from agents.architect.merge import deterministic_summary, merge_findings, verdict_for
 from agents.changes import Workspace
+from agents.errors import ReviewAborted
+from agents.findings import Finding
 from agents.registry import Stage
 from agents.specialist import LlmOutcome, LlmReviewer, LlmUsage, RuleOutcome
 from agents.suppression import suppressions_in
@@ -69,8 +77,7 @@ def _route_node(stages: Sequence[Stage]) -> Callable[[ReviewState], dict[str, An
 
 
 OUTSIDE_PROJECTS_NOTE = (
-    "outside every Supabase project: reviewed as plain SQL, without a project's "
-    "migration history"
+    "outside every Supabase project: reviewed as plain SQL, without a project's migration history"
 )
 
 
@@ -115,6 +122,8 @@ def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], 
         outcome = RuleOutcome()
         try:
             outcome = await asyncio.to_thread(stage.run, files, workspace)
+        except ReviewAborted:
+            raise  # the configuration makes this stage a condition of the review
         except Exception as exc:  # recorded in the review, never lost: see module docstring
             stats.error = _describe(exc)
             log.debug("%s rules failed", stage.name, exc_info=True)
@@ -129,6 +138,7 @@ def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], 
         stats.llm_findings = len(llm_outcome.findings)
         stats.notes = list(outcome.notes)
         stats.incomplete = list(outcome.incomplete)
+        stats.coverage = list(outcome.coverage)
         stats.llm_error = llm_outcome.error
         stats.llm_usage = llm_outcome.usage
         stats.llm_unreviewed = list(llm_outcome.unreviewed)
@@ -138,6 +148,10 @@ def _stage_node(stage: Stage, llm: LlmReviewer | None) -> Callable[[StageTask], 
             "suppressed": list(outcome.suppressed),
             "llm_findings": list(llm_outcome.findings),
             "stage_stats": [stats],
+            "existing_risks": list(outcome.existing_risks),
+            "cross_checks": (
+                [(stage.name, outcome.cross_check)] if outcome.cross_check is not None else []
+            ),
         }
 
     node.__name__ = f"{stage.name}_node"
@@ -154,13 +168,37 @@ def _incomplete(state: ReviewState) -> list[str]:
     return reasons
 
 
+def _cross_checked(
+    state: ReviewState, order: Sequence[str]
+) -> tuple[list[Finding], dict[str, list[str]]]:
+    """The review's rule findings after every stage's cross-check, in registry order, and
+    what each check said it changed.  A check that raises changes nothing and says so."""
+    findings = list(state.get("rule_findings", []))
+    notes: dict[str, list[str]] = {}
+    checks = sorted(state.get("cross_checks", []), key=lambda c: order.index(c[0]))
+    for name, check in checks:
+        try:
+            checked, changed = check(findings)
+        except Exception as exc:  # a stage's evidence is optional; the rules still count
+            log.debug("%s cross-check failed", name, exc_info=True)
+            notes.setdefault(name, []).append(
+                f"its check of the rule findings failed ({_describe(exc)}); they are shown "
+                "as the rules reported them"
+            )
+            continue
+        findings = list(checked)
+        notes.setdefault(name, []).extend(changed)
+    return findings, notes
+
+
 def _architect_node(
-    llm: LlmReviewer | None,
+    stages: Sequence[Stage], llm: LlmReviewer | None
 ) -> Callable[[ReviewState], Coroutine[Any, Any, dict[str, Any]]]:
+    order = [s.name for s in stages]
+
     async def architect(state: ReviewState) -> dict[str, Any]:
-        merged = merge_findings(
-            state.get("rule_findings", []), state.get("llm_findings", []), state["workspace"]
-        )
+        rule_findings, check_notes = _cross_checked(state, order)
+        merged = merge_findings(rule_findings, state.get("llm_findings", []), state["workspace"])
         incomplete = _incomplete(state)
         reviewed = bool(state["plan"].by_stage)
         verdict = verdict_for(merged.findings, complete=not incomplete)
@@ -180,6 +218,7 @@ def _architect_node(
             ),
             "incomplete": incomplete,
             "summary_usage": usage,
+            "cross_check_notes": check_notes,
             "merge_stats": {
                 "duplicates_merged": merged.duplicates_merged,
                 "llm_dropped": merged.llm_dropped,
@@ -199,7 +238,11 @@ def _render_node(
     def render(state: ReviewState) -> dict[str, Any]:
         """Assemble the output layer: the :class:`Review` every renderer reads."""
         plan = state["plan"]
-        rows = sorted(state.get("stage_stats", []), key=lambda r: order.index(r.specialist))
+        check_notes = state.get("cross_check_notes", {})
+        rows = [
+            dataclasses.replace(row, notes=[*row.notes, *check_notes.get(row.specialist, ())])
+            for row in sorted(state.get("stage_stats", []), key=lambda r: order.index(r.specialist))
+        ]
         usage = state.get("summary_usage", LlmUsage())
         for row in rows:
             usage = usage.add(row.llm_usage)
@@ -222,6 +265,10 @@ def _render_node(
             llm_merged=merge_stats.get("llm_merged", 0),
             duplicates_merged=merge_stats.get("duplicates_merged", 0),
             grouped=merge_stats.get("grouped", 0),
+            existing_risks=sorted(
+                state.get("existing_risks", []),
+                key=lambda f: (-f.severity.rank, f.path, f.line or 0),
+            ),
             seconds=time.perf_counter() - state.get("started", time.perf_counter()),
         )
         review = Review(
@@ -272,7 +319,7 @@ def build_graph(
     for stage in stages:
         # Send hands the node a StageTask, not the state; LangGraph's typing cannot say so.
         graph.add_node(stage.name, cast(Any, _stage_node(stage, llm)))
-    graph.add_node(ARCHITECT, cast(Any, _architect_node(llm)))
+    graph.add_node(ARCHITECT, cast(Any, _architect_node(stages, llm)))
     graph.add_node("render", cast(Any, _render_node(stages, llm_model if llm else None)))
 
     graph.add_edge(START, "load")

@@ -28,6 +28,7 @@ def project_json(project: SupabaseProject) -> dict[str, object]:
         "config": project.config_path,
     }
 
+
 Verdict = Literal["approve", "comment", "request_changes"]
 
 
@@ -49,6 +50,8 @@ class SpecialistStats:
     """What its rules could not do (unparsable file, opaque DO block…)."""
     incomplete: list[str] = field(default_factory=list)
     """Why its part of the review is incomplete (``RuleOutcome.incomplete``)."""
+    coverage: list[str] = field(default_factory=list)
+    """What its row says besides files, findings and time (``RuleOutcome.coverage``)."""
     error: str | None = None
     """Set when its rules crashed or could not be loaded: its findings are missing."""
     llm_error: str | None = None
@@ -103,6 +106,9 @@ class ReviewStats:
     """Rule findings merged into an equivalent one from another specialist."""
     grouped: int = 0
     """Rule findings folded into another of the same rule, file and severity (its ``lines``)."""
+    existing_risks: list[Finding] = field(default_factory=list)
+    """Problems proven on what the PR does not touch (``RuleOutcome.existing_risks``): shown
+    folded, never part of the verdict or the counts."""
     seconds: float = 0.0
     """Wall time of the whole graph."""
 
@@ -142,6 +148,7 @@ class ReviewStats:
             },
             "duplicates_merged": self.duplicates_merged,
             "grouped": self.grouped,
+            "existing_risks": [f.to_json() for f in self.existing_risks],
             "seconds": round(self.seconds, 3),
         }
 

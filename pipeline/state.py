@@ -17,7 +17,7 @@ from typing import Annotated, TypedDict
 
 from agents.changes import ChangedFile, Workspace
 from agents.findings import Finding, SuppressedFinding
-from agents.specialist import LlmUsage
+from agents.specialist import CrossCheck, LlmUsage
 from pipeline.config import Config
 from pipeline.report import Review, SpecialistStats
 from pipeline.routing import RoutingPlan
@@ -54,6 +54,10 @@ class ReviewInternal(TypedDict, total=False):
     """Findings silenced by suppression comments."""
     stage_stats: Annotated[list[SpecialistStats], operator.add]
     """One coverage row per stage branch (time, counts, notes, errors), as the review shows it."""
+    existing_risks: Annotated[list[Finding], operator.add]
+    """Problems stages proved on what the PR does not touch: shown apart, never in the verdict."""
+    cross_checks: Annotated[list[tuple[str, CrossCheck]], operator.add]
+    """(stage name, its cross-check of the review's rule findings), for the architect."""
 
     merged: list[Finding]
     """The architect's ranked, deduplicated, verified findings."""
@@ -65,6 +69,8 @@ class ReviewInternal(TypedDict, total=False):
     """Why the review is incomplete (the architect; empty when complete)."""
     merge_stats: dict[str, int]
     """duplicates_merged, llm_dropped, llm_merged, grouped (the architect)."""
+    cross_check_notes: dict[str, list[str]]
+    """Stage name → what its cross-check changed in other stages' verdicts (the architect)."""
     summary_usage: LlmUsage
     """Tokens the summary call spent."""
 

@@ -3,9 +3,11 @@
 Layout: hidden sticky marker, headline verdict, summary, a severity count
 table, a warning listing what made the review incomplete (if anything),
 findings grouped by severity (``path:line`` linking to the head blob when the
-repository and sha are known, then message and fix), suppressed findings
-folded in ``<details>``, per-specialist coverage, files not reviewed, and an
-LLM status footer.  What is listed, counted or folded away (info findings,
+repository and sha are known, then message, what a real database measured,
+fix, and a folded command that reproduces it), risks proven on what the PR
+does not touch folded apart from the verdict, suppressed findings folded in
+``<details>``, per-stage coverage, files not reviewed, and an LLM status
+footer.  What is listed, counted or folded away (info findings,
 more than 25 low ones) is decided by :mod:`pipeline.render.layout`, shared
 with the text format.
 
@@ -47,6 +49,12 @@ _OMISSION_RESERVE = 400
 
 MAX_TEXT_CHARS = 2000
 """Longest message, fix or summary shown: one finding cannot crowd out the rest."""
+
+MAX_EVIDENCE_CHARS = 400
+"""Longest measured evidence shown (the failing statement and PostgreSQL's error)."""
+
+MAX_REPRODUCTION_CHARS = 1500
+"""Longest reproduction command shown (role, claims, statement, rollback)."""
 
 _MOOD_ICON = {
     "blocking": "🔴",
@@ -143,8 +151,15 @@ def render_finding(f: Finding, links: BlobLinks | None) -> str:
     lines = [head]
     if f.message:
         lines.append(f"  {rich(_clip(f.message))}")
+    if f.source == "database" and f.evidence:
+        lines.append(f"  *Measured:* <code>{escape(_clip(f.evidence, MAX_EVIDENCE_CHARS))}</code>")
     if f.help:
         lines.append(f"  *Fix:* {rich(_clip(f.help))}")
+    if f.reproduction:
+        lines.append(
+            "  <details><summary>Reproduce</summary>"
+            f"<code>{escape(_clip(f.reproduction, MAX_REPRODUCTION_CHARS))}</code></details>"
+        )
     return "  \n".join(lines) + "\n"
 
 
@@ -186,6 +201,8 @@ def _coverage(stats: ReviewStats) -> str:
             f"`{name}` {files} file{'s' if files != 1 else ''}, "
             f"{s.findings} finding{'s' if s.findings != 1 else ''}, {s.seconds:.2f} s"
         )
+        for line in s.coverage:
+            part += f" — {escape(line)}"
         if s.error:
             part += f" — **failed:** {escape(s.error)}"
         if s.llm_error:
@@ -209,6 +226,19 @@ def _coverage(stats: ReviewStats) -> str:
             + "\n\n</details>"
         )
     return "\n\n".join(lines) + "\n"
+
+
+def _existing_risks(stats: ReviewStats, links: BlobLinks | None) -> str:
+    risks = stats.existing_risks
+    if not risks:
+        return ""
+    items = [render_finding(f, links) for f in risks[:MAX_LISTED_PATHS]]
+    if len(risks) > MAX_LISTED_PATHS:
+        items.append(f"- … and {len(risks) - MAX_LISTED_PATHS} more\n")
+    return (
+        f"<details><summary>Existing risks ({len(risks)}): proven on objects this PR does not "
+        "touch, not part of its verdict</summary>\n\n" + "".join(items) + "\n</details>\n"
+    )
 
 
 def _not_reviewed(stats: ReviewStats) -> str:
@@ -309,6 +339,7 @@ def render_markdown(
     if not review.complete:
         head += _incomplete_warning(review.stats.incomplete or review.stats.errors)
     tail_parts = [
+        _existing_risks(review.stats, links),
         _suppressed_block(review.suppressed, links),
         _coverage(review.stats),
         _not_reviewed(review.stats),

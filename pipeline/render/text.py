@@ -57,8 +57,12 @@ def _finding(f: Finding) -> list[str]:
     lines = [f"  {_where(f)}  {origin}  {plain(f.title)}  [{f.specialist}{extra}]"]
     if f.message:
         lines += _wrapped(f.message, "      ")
+    if f.source == "database" and f.evidence:
+        lines += _wrapped(f"Measured: {f.evidence}", "      ")
     if f.help:
         lines += _wrapped(f"Fix: {f.help}", "      ")
+    if f.reproduction:  # one line, unwrapped: it is pasted into a shell
+        lines.append(f"      Reproduce: {plain(f.reproduction)}")
     return lines
 
 
@@ -92,6 +96,8 @@ def _coverage(stats: ReviewStats) -> list[str]:
     rows = []
     for name, s in stats.specialists.items():
         row = f"  {name}: {len(s.files)} file(s), {s.findings} finding(s), {s.seconds:.2f} s"
+        for line in s.coverage:
+            row += f"; {plain(line)}"
         if s.error:
             row += f"; FAILED: {plain(s.error)}"
         if s.llm_error:
@@ -140,6 +146,16 @@ def render_text(review: Review) -> str:
         out.append("")
     for section in sections(review):
         out += _section(section)
+    risks = review.stats.existing_risks
+    if risks:
+        out.append(
+            f"Existing risks ({len(risks)}): proven on objects this PR does not touch, "
+            "not part of its verdict:"
+        )
+        out += [line for f in risks[:MAX_LISTED] for line in _finding(f)]
+        if len(risks) > MAX_LISTED:
+            out.append(f"  … and {len(risks) - MAX_LISTED} more")
+        out.append("")
     if review.suppressed:
         out.append(f"Suppressed ({len(review.suppressed)}):")
         out += _capped(

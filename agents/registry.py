@@ -3,7 +3,7 @@
 A *stage* is one branch of the review graph: it receives some of the PR's
 changed files and returns a :class:`~agents.specialist.RuleOutcome`.  The three
 rule-pack specialists are stages; so is anything else that reviews files on
-its own (the coming database stage, which applies the migrations to a real
+its own (the database stage, which applies the migrations to a real
 PostgreSQL).  This module is the only place that lists them, and everything
 that needs the list reads it from here:
 
@@ -40,12 +40,21 @@ How to add a stage
 
    ``selects(file, workspace)`` picks its files from every reviewable file
    of the PR (here: the migrations of each Supabase project); without it the
-   stage gets the files that routes send to its name.
+   stage gets the files that routes send to its name.  ``codes`` lists the
+   finding codes it emits without ``Rule`` classes (so a suppression comment
+   may name them); ``worker_process`` stays False for a stage that talks to a
+   server.
 
 That is all: the graph runs it concurrently with the others, the review
-shows its coverage row (time, findings, notes, errors) under its name, its
-notes and failures are reported like any specialist's, and a route or a
-``settings:`` section may name it.  The findings it returns keep the
+shows its coverage row (time, findings, notes, errors, and the ``coverage``
+lines of its :class:`~agents.specialist.RuleOutcome`) under its name, its
+notes and failures are reported like any specialist's, its
+``existing_risks`` are shown folded apart from the verdict, its
+``cross_check`` (if any) is applied by the architect to every rule finding of
+the review, and a route or a ``settings:`` section may name it.  A stage that
+cannot do what the configuration makes a condition of the review raises
+:class:`~agents.errors.ReviewAborted`; any other exception is recorded as the
+stage's failure and the review goes on.  The findings it returns keep the
 ``specialist`` of the JSON contract (``rls_security``, ``schema_performance``
 or ``edge_reliability``) — a stage is where a finding was found, the
 specialist is what it is about — and ``source`` says how it was found.
@@ -66,6 +75,7 @@ import agents.edge_reliability as edge_reliability
 import agents.rls_security as rls_security
 import agents.schema_performance as schema_performance
 from agents.changes import ChangedFile, Workspace
+from agents.database import agent as database
 from agents.edge_reliability import agent as edge_agent
 from agents.edge_reliability.rules import RULES as EDGE_RULES
 from agents.findings import SPECIALISTS, Specialist
@@ -149,6 +159,13 @@ STAGES: tuple[Stage, ...] = (
         rules=EDGE_RULES,
         prompt=resources.files(edge_reliability).joinpath("prompt.md"),
         worker_process=True,
+    ),
+    Stage(
+        "database",
+        run=database.run_rules,
+        selects=database.wants,
+        settings=database.DatabaseSettings,
+        codes=database.CODES,
     ),
 )
 """Every stage, in the order the review lists them."""

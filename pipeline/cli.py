@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import cast
 
 from agents.changes import Workspace
+from agents.database.settings import DATABASE_CHOICES
+from agents.database.settings import Mode as DatabaseMode
 from agents.errors import ArchitectReviewError, ExitCode, InputError, UsageError
 from agents.findings import SPECIALISTS
 from pipeline.gate import FAIL_ON_CHOICES, FailOn
@@ -38,7 +40,8 @@ _EPILOG = """\
 exit codes:
   0  review done (and nothing at or above --fail-on)
   1  a finding at or above --fail-on
-  2  usage or input error (bad argument, unknown ref, unreadable diff, bad config)
+  2  usage or input error (bad argument, unknown ref, unreadable diff, bad config),
+     or --database required and no database could be used
   3  GitHub API error (github subcommand)
   4  internal error (a bug: please report it)
 """
@@ -52,7 +55,9 @@ examples:
 
 Without ANTHROPIC_API_KEY (or with --no-llm) only the deterministic rules run,
 and the output says so. The config file .github/architect-review.yml under
---repo is read when present (routing, skips, fail_on, llm settings).
+--repo is read when present (routing, skips, fail_on, llm settings, database).
+With a git range the PR's migrations are also applied, after the base history, to
+a throwaway PostgreSQL (--database auto, the default; a diff alone has no history).
 """
 
 
@@ -115,6 +120,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--config", metavar="FILE", help="config file (YAML)")
     review.add_argument("--model", metavar="ID", help="Claude model id for the LLM review")
+    review.add_argument(
+        "--database",
+        choices=DATABASE_CHOICES,
+        default=None,
+        help="apply the migrations to a throwaway PostgreSQL: auto (when one can start), "
+        "off, or required (exit 2 without it); default: the config's database, else auto",
+    )
 
     rules = sub.add_parser(
         "rules",
@@ -201,7 +213,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         repo_root if repo_root.is_dir() else None,
     )
     fail_on = cast("FailOn | None", args.fail_on)  # argparse's choices are FAIL_ON_CHOICES
-    config = config.with_overrides(fail_on=fail_on, model=args.model)
+    database = cast("DatabaseMode | None", args.database)  # choices are DATABASE_CHOICES
+    config = config.with_overrides(fail_on=fail_on, model=args.model, database=database)
 
     workspace = configured_workspace(_workspace(args, config.max_file_bytes), config)
     # Fork the rule packs' workers before LangGraph is imported (pipeline.session):

@@ -20,6 +20,10 @@ exists (or the file given with ``--config``).  Every key is optional::
     settings:                      # per stage (validated by its model in agents.registry)
       sql:                         # shared by the SQL specialists
         model_cache_dir: .cache/architect-review
+      database:                    # the database stage (agents.database.settings)
+        statement_timeout: 10
+    database: auto                 # auto|off|required: apply the migrations to a throwaway
+                                   # PostgreSQL when one starts / never / fail without it
     projects:                      # replaces discovery of **/supabase/ project folders
       - root: apps/api/supabase
         migrations: [apps/api/supabase/migrations, db/migrations]
@@ -38,6 +42,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.changes import Workspace
+from agents.database.settings import MODE_KEY
+from agents.database.settings import Mode as DatabaseMode
 from agents.errors import UsageError
 from agents.projects import ProjectSpec
 from agents.registry import SHARED_SETTINGS, settings_model, stage_names
@@ -81,6 +87,11 @@ class ConfigFile(BaseModel):
     llm: LlmConfig = LlmConfig()
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     projects: tuple[ProjectSpec, ...] = ()
+    database: DatabaseMode = "auto"
+
+
+DATABASE_STAGE = "database"
+"""The stage whose ``mode`` the top-level ``database:`` key sets (:func:`configured_workspace`)."""
 
 
 class Config(BaseModel):
@@ -102,17 +113,36 @@ class Config(BaseModel):
     """Per-specialist settings, passed as ``Workspace.settings``."""
     projects: tuple[ProjectSpec, ...] = ()
     """Supabase project folders as configured (empty: discovered, see :mod:`agents.projects`)."""
+    database: DatabaseMode = "auto"
+    """The database stage: run when a server can start, never, or fail the review without
+    it (its finer settings are under ``settings: database:``)."""
     source: str | None = None
     """The config file this came from (None: defaults only)."""
 
-    def with_overrides(self, *, fail_on: FailOn | None = None, model: str | None = None) -> Config:
+    def with_overrides(
+        self,
+        *,
+        fail_on: FailOn | None = None,
+        model: str | None = None,
+        database: DatabaseMode | None = None,
+    ) -> Config:
         """A copy with command-line overrides applied (the CLI wins over the file)."""
         update: dict[str, Any] = {}
         if fail_on is not None:
             update["fail_on"] = fail_on
         if model is not None:
             update["llm"] = dataclasses.replace(self.llm, model=model)
+        if database is not None:
+            update["database"] = database
         return self.model_copy(update=update) if update else self
+
+    def stage_settings(self) -> dict[str, dict[str, Any]]:
+        """``settings`` as the stages read them (``Workspace.settings``): with the database
+        stage's mode from the top-level ``database:`` key when it is not the default."""
+        if self.database == "auto":
+            return dict(self.settings)
+        section = {**self.settings.get(DATABASE_STAGE, {}), MODE_KEY: self.database}
+        return {**self.settings, DATABASE_STAGE: section}
 
 
 def _one_line(text: str) -> str:
@@ -158,6 +188,11 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         parsed = ConfigFile.model_validate(data)
     except ValidationError as exc:
         raise UsageError(f"invalid config {label}: {_validation_message(exc)}") from exc
+    if MODE_KEY in (parsed.settings.get(DATABASE_STAGE) or {}):
+        raise UsageError(
+            f"invalid config {label}: settings.{DATABASE_STAGE}.{MODE_KEY}: set it with the "
+            f"top-level key `{DATABASE_STAGE}: auto|off|required` (or --database)"
+        )
     settings = _validated_settings(parsed.settings, label)
     routes = parsed.routes + (() if parsed.replace_default_routes else DEFAULT_ROUTES)
     skips = parsed.skip + (() if parsed.replace_default_skips else DEFAULT_SKIPS)
@@ -173,6 +208,7 @@ def config_from_mapping(data: Any, source: str | None = None) -> Config:
         llm=llm,
         settings=settings,
         projects=parsed.projects,
+        database=parsed.database,
         source=source,
     )
 
@@ -221,8 +257,9 @@ def configured_workspace(workspace: Workspace, config: Config) -> Workspace:
     does not hold for the configured one.
     """
     update: dict[str, Any] = {}
-    if config.settings and not workspace.settings:
-        update["settings"] = dict(config.settings)
+    settings = config.stage_settings()
+    if settings and not workspace.settings:
+        update["settings"] = settings
     if config.projects and not workspace.project_specs:
         update["project_specs"] = tuple(config.projects)
     if not update:

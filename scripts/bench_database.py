@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agents.database.stage import DatabaseSettings, run_database_stage
+from agents.database.settings import DatabaseSettings
+from agents.database.stage import run_database_stage
 from tests.helpers.workspace import workspace_from_trees
 
 

@@ -1,14 +1,16 @@
-"""Why the database stage could not run: one typed error, one line for the comment.
+"""Why the database stage could not run: typed errors, one line for the comment.
 
-The stage never fails the review: :class:`DatabaseUnavailable` is caught by
-:func:`agents.database.stage.run_database_stage`, which then reports
-"rules only: <reason>" (or fails the run when the config says
-``database: required``).
+The stage never fails the review on its own: :class:`DatabaseUnavailable` is
+caught by :func:`agents.database.stage.run_database_stage`, which then reports
+"not run: <reason>" and the review goes on with the rules.  Only when the
+configuration says ``database: required`` does the stage raise
+:class:`DatabaseRequired`, the stage-independent
+:class:`~agents.errors.ReviewAborted` that the graph lets through (exit 2).
 """
 
 from __future__ import annotations
 
-from agents.errors import ArchitectReviewError
+from agents.errors import ReviewAborted
 
 
 class DatabaseUnavailable(Exception):
@@ -19,7 +21,5 @@ class DeadlineExceeded(DatabaseUnavailable):
     """The stage's total deadline passed; what was measured before it still counts."""
 
 
-class DatabaseRequired(ArchitectReviewError):
+class DatabaseRequired(ReviewAborted):
     """``database: required`` and the stage did not run: the review fails (exit 2)."""
-
-    exit_code = 2

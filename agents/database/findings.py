@@ -25,13 +25,9 @@ Codes (never reused; suppress with ``-- architect-review: ignore DB001 reason``)
 from __future__ import annotations
 
 from agents.database.apply import Failure, LockMeasure, lock_label
+from agents.database.codes import DB_EXPOSED, DB_FAILS, DB_PROBE, DB_REWRITE, DB_UNVERIFIED
 from agents.database.privileges import PrivilegeFact
 from agents.findings import Finding, Severity
-
-DB_FAILS = "DB001"
-DB_UNVERIFIED = "DB002"
-DB_REWRITE = "DB003"
-DB_EXPOSED = "DB004"
 
 
 def failure_finding(failure: Failure) -> Finding:
@@ -122,8 +118,6 @@ def exposure_finding(fact: PrivilegeFact, path: str, line: int | None) -> Findin
         evidence=f"measured: {fact.describe()}",
     )
 
-
-DB_PROBE = "DB005"
 
 _PROBE_TITLES = {
     "select": "Another user can read these rows (proven on a real database)",

@@ -305,7 +305,7 @@ def run_probe(
         if table.schema not in exposed:
             continue
         if not table.rls:
-            report.not_probed[table.label] = "RLS is off: every row is reachable (see DB004)"
+            report.not_probed[table.label] = "RLS is off: any role granted it reaches every row"
         elif table.oid in seed.not_seeded:
             report.not_probed[table.label] = f"could not be seeded: {seed.not_seeded[table.oid]}"
     for bucket, why in seed.buckets_not_seeded.items():

@@ -42,8 +42,7 @@ from typing import Literal
 import psycopg
 
 from agents.database.errors import DatabaseUnavailable
-
-ServerKind = Literal["auto", "wheel", "system"]
+from agents.database.settings import ServerKind
 
 SERVER_USER = "architect-review-pg"
 """OS user the server runs as when the review runs as root."""

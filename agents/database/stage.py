@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import psycopg
 from psycopg import sql
 
-from agents.changes import FileStatus, Workspace
+from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.database import pool as shared
 from agents.database import scope as probe_scope
 from agents.database.apply import Applier, FileResult, LockMeasure, Migration, migration_from
@@ -32,54 +33,17 @@ from agents.database.platform import create_project_database, lay_cluster
 from agents.database.pool import SharedServer
 from agents.database.privileges import PrivilegeFact, facts, snapshot
 from agents.database.probe import ProbeReport, run_probe
-from agents.database.regime import (
-    SWITCH_SQL,
-    Regime,
-    RegimeSetting,
-    read_api_settings,
-    regime_for,
-)
-from agents.database.server import BOOTSTRAP_USER, Server, ServerKind, find_binaries
+from agents.database.regime import SWITCH_SQL, Regime, read_api_settings, regime_for
+from agents.database.server import BOOTSTRAP_USER, Server, find_binaries
 from agents.database.session import Session
+from agents.database.settings import NO_HISTORY, DatabaseSettings
 from agents.database.watchdog import Watchdog
 from agents.findings import Finding
-from agents.projects import SupabaseProject, discover_projects, project_for
+from agents.projects import SupabaseProject
 from agents.sql.ast import qualname_of_rangevar
 from agents.sql.parse import parse_sql, walk
 
-Mode = Literal["auto", "off", "required"]
 Status = Literal["ran", "skipped", "unavailable", "deadline"]
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
-    """The ``database`` configuration (``settings: database: {…}`` or the CLI)."""
-
-    mode: Mode = "auto"
-    """auto: run when a server is available; off: never; required: fail the review without it."""
-    server: ServerKind = "auto"
-    """Where PostgreSQL comes from: the wheel, the system's ``pg_ctl``, or auto (wheel first)."""
-    grant_regime: RegimeSetting = "auto"
-    """Default-privilege regime: by config.toml / migration date (auto), or forced."""
-    statement_timeout: float = 10.0
-    """Seconds one statement may run (PR SQL cannot lift it)."""
-    deadline: float = 60.0
-    """Seconds for the whole stage, server start included."""
-    probe: bool = True
-    """Seed two users and probe the policies (:mod:`agents.database.probe`)."""
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any] | None) -> DatabaseSettings:
-        """From ``Workspace.settings['database']`` (unknown keys are ignored by the caller)."""
-        data = dict(data or {})
-        return cls(
-            mode=data.get("mode", "auto"),
-            server=data.get("server", "auto"),
-            grant_regime=data.get("grant_regime", "auto"),
-            statement_timeout=float(data.get("statement_timeout", 10.0)),
-            deadline=float(data.get("deadline", 60.0)),
-            probe=bool(data.get("probe", True)),
-        )
 
 
 @dataclass
@@ -149,6 +113,11 @@ class DatabaseOutcome:
     def total(self) -> int:
         return sum(p.base_total + p.pr_total for p in self.projects)
 
+    def coverage_lines(self) -> list[str]:
+        """What the stage's coverage row says: the database line, then the probe's."""
+        probe = self.probe_line()
+        return [self.coverage_line(), *([f"probe: {probe}"] if probe is not None else [])]
+
     def coverage_line(self) -> str:
         """The coverage table's "database" row text."""
         if self.status in ("skipped", "unavailable"):
@@ -164,15 +133,11 @@ class DatabaseOutcome:
         return text
 
 
-def _touched_projects(workspace: Workspace) -> list[SupabaseProject]:
-    """Projects whose migration folders the PR adds to or changes, in root order."""
-    # Workspace.projects also lists the head tree; here base + the diff suffice (the head
-    # tree may be the GitHub API, where a listing costs requests)
-    paths = {*workspace.base.list_files(), *(f.path for f in workspace.files)}
-    projects = discover_projects(sorted(paths), workspace.project_specs)
+def _touched_projects(workspace: Workspace, files: Sequence[ChangedFile]) -> list[SupabaseProject]:
+    """Projects whose migration folders ``files`` add to or change, in the files' order."""
     out: list[SupabaseProject] = []
-    for f in workspace.files:
-        project = project_for(projects, f.path)
+    for f in files:
+        project = workspace.project_for(f.path)
         if project is None or not project.is_migration(f.path) or f.status is FileStatus.DELETED:
             continue
         if project not in out:
@@ -392,19 +357,23 @@ def _run_project(
 
 
 def run_database_stage(
-    workspace: Workspace, settings: DatabaseSettings | None = None
+    workspace: Workspace,
+    settings: DatabaseSettings | None = None,
+    files: Sequence[ChangedFile] | None = None,
 ) -> DatabaseOutcome:
-    """Apply and measure every touched project; never raises (see the module docstring)."""
-    settings = settings or DatabaseSettings.from_mapping(workspace.settings.get("database"))
+    """Apply and measure every project whose migrations ``files`` (default: every changed
+    file) touch; never raises (see the module docstring)."""
+    if settings is None:
+        settings = DatabaseSettings.model_validate(workspace.settings.get("database") or {})
     started = time.monotonic()
     outcome = DatabaseOutcome()
     if settings.mode == "off":
         outcome.reason = "database: off"
         return outcome
     if not workspace.has_repo:
-        outcome.reason = "a diff alone has no migration history to apply"
+        outcome.reason = NO_HISTORY
         return outcome
-    projects = _touched_projects(workspace)
+    projects = _touched_projects(workspace, workspace.files if files is None else files)
     if not projects:
         outcome.reason = "no migration changed"
         return outcome

@@ -23,6 +23,10 @@ from .factories import finding
 MIGRATION = "supabase/migrations/1_a.sql"
 FUNCTION = "supabase/functions/f/index.ts"
 
+RULES_ONLY = Config(database="off")
+"""These tests count the specialists' findings; the database stage has its own
+(tests/database, tests/pipeline/test_database_wiring.py)."""
+
 
 def workspace() -> Workspace:
     return workspace_from_trees(
@@ -65,7 +69,7 @@ def recording_runner(
 def test_each_specialist_gets_only_its_files() -> None:
     seen: dict[str, list[str]] = {}
     runners = {s: recording_runner(s, seen) for s in SPECIALISTS}
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert seen == {
         "rls_security": [MIGRATION],
         "schema_performance": [FUNCTION, MIGRATION],
@@ -81,7 +85,7 @@ def test_three_rule_packs_run_concurrently() -> None:
     seen: dict[str, list[str]] = {}
     barrier = threading.Barrier(len(SPECIALISTS), timeout=OVERLAP_TIMEOUT)
     runners = {s: recording_runner(s, seen, barrier) for s in SPECIALISTS}
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert review.stats.errors == []
     assert len(review.findings) == 3
 
@@ -125,7 +129,7 @@ def test_three_llm_calls_run_concurrently() -> None:
     runners = {s: recording_runner(s, seen) for s in SPECIALISTS}
     llm = SlowLlm(overlap=len(SPECIALISTS))
     review = asyncio.run(
-        arun_review(workspace(), Config(), llm=llm, llm_status="claude (test)", runners=runners)
+        arun_review(workspace(), RULES_ONLY, llm=llm, llm_status="claude (test)", runners=runners)
     )
     assert llm.max_in_flight == len(SPECIALISTS)
     assert all(s.llm_error is None for s in review.stats.specialists.values())
@@ -150,7 +154,7 @@ def test_a_crashing_rule_pack_loses_only_its_own_findings() -> None:
         "schema_performance": recording_runner("schema_performance", seen),
         "edge_reliability": recording_runner("edge_reliability", seen),
     }
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert {f.specialist for f in review.findings} == {"schema_performance", "edge_reliability"}
     assert review.stats.specialists["rls_security"].error == "RuntimeError: boom second line"
     assert review.stats.errors == ["rls_security: RuntimeError: boom second line"]
@@ -173,7 +177,7 @@ def test_suppressed_findings_and_dedupe_flow_through() -> None:
         "schema_performance": nothing,
         "edge_reliability": nothing,
     }
-    review = run_review(workspace(), Config(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, runners=runners)
     assert [f.severity for f in review.findings] == [Severity.HIGH]
     assert review.stats.duplicates_merged == 1
     assert [s.reason for s in review.suppressed] == ["ok"]
@@ -240,7 +244,7 @@ def test_llm_findings_are_verified_by_the_architect() -> None:
         return RuleOutcome()
 
     runners: dict[str, RuleRunner] = dict.fromkeys(SPECIALISTS, nothing)
-    review = run_review(workspace(), Config(), llm=FindingLlm(), runners=runners)
+    review = run_review(workspace(), RULES_ONLY, llm=FindingLlm(), runners=runners)
     assert [(f.title, f.source, f.rule) for f in review.findings] == [
         ("Table has no owner column", "llm", None)
     ]

@@ -1,4 +1,4 @@
-"""Run the CPU-bound stages of a large review in forked worker processes.
+"""Start the stages before LangGraph is imported: CPU-bound ones in forked worker processes.
 
 The three rule packs are pure Python CPU work, and the graph runs each in a
 thread of one process, so they take turns on one GIL: on a two-core runner
@@ -11,12 +11,18 @@ the :class:`~agents.specialist.RuleOutcome` back through a pipe.  The graph
 then runs as usual; the stage's ``run`` is replaced by one that collects the
 child's outcome.
 
+Stages that are not CPU work on the workspace (``worker_process`` False: the
+database stage, which waits on a PostgreSQL server) start in a thread of this
+process right after the forks, for the same reason: their server starts and
+their migrations apply while LangGraph is imported, instead of after.
+
 Correctness never depends on the workers: a child that dies, answers garbage
 or was given other files than the graph routes is ignored and the stage runs
-in-process as it always did.  Only small, safe cases fork: Linux, a single
-thread in the process (forking a threaded process can deadlock the child),
-trees that are local (git or in memory; a GitHub tree holds HTTP connections
-a child must not share), and a change large enough for the fork to pay off.
+in-process as it always did; a thread given other files is not asked either.
+Only small, safe cases fork: Linux, a single thread in the process (forking a
+threaded process can deadlock the child), trees that are local (git or in
+memory; a GitHub tree holds HTTP connections a child must not share), and a
+change large enough for the fork to pay off.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from agents.changes import ChangedFile, DictTree, EmptyTree, Workspace
-from agents.errors import ArchitectReviewError
+from agents.errors import ArchitectReviewError, ReviewAborted
 from agents.registry import Stage
 from agents.specialist import RuleOutcome, RuleRunner
 from pipeline.config import Config, configured_workspace
@@ -91,6 +97,8 @@ class _Worker:
             return self.stage.run(files, workspace)
         if kind == "error":
             raise StageWorkerError(str(payload))
+        if kind == "abort":  # the stage ends the review, as it would in-process
+            raise ReviewAborted(str(payload))
         if not isinstance(payload, RuleOutcome):
             return self.stage.run(files, workspace)
         return payload
@@ -118,11 +126,54 @@ class _Worker:
                 self._stop()
 
 
+@dataclass
+class _Early:
+    """One stage running in a thread of this process since before the graph started."""
+
+    stage: Stage
+    paths: tuple[str, ...]
+    thread: threading.Thread | None = None
+    outcome: RuleOutcome | None = None
+    failure: BaseException | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _done: bool = False
+
+    def start(self, files: Sequence[ChangedFile], workspace: Workspace) -> None:
+        # not a daemon: a stage that holds a server must get to stop it, even when the
+        # review ends early (its own deadline bounds the wait)
+        self.thread = threading.Thread(
+            target=self._run, args=(list(files), workspace), name=f"stage-{self.stage.name}"
+        )
+        self.thread.start()
+
+    def _run(self, files: list[ChangedFile], workspace: Workspace) -> None:
+        try:
+            self.outcome = self.stage.run(files, workspace)
+        except BaseException as exc:  # handed to the graph node, which decides what it means
+            self.failure = exc
+
+    def collect(self, files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
+        """The thread's outcome (its exception re-raised), or a run here for other files."""
+        with self._lock:
+            asked_before, self._done = self._done, True
+        if asked_before or tuple(f.path for f in files) != self.paths:
+            return self.stage.run(files, workspace)
+        assert self.thread is not None
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        assert self.outcome is not None
+        return self.outcome
+
+
 def _child(stage: Stage, files: list[ChangedFile], workspace: Workspace, fd: int) -> None:
-    """In the worker: run the stage, write ``("ok", outcome)`` or ``("error", text)``."""
+    """In the worker: run the stage, write ``("ok", outcome)``, ``("abort", text)`` (it raised
+    :class:`~agents.errors.ReviewAborted`) or ``("error", text)``."""
     try:
         try:
             payload = pickle.dumps(("ok", stage.run(files, workspace)), pickle.HIGHEST_PROTOCOL)
+        except ReviewAborted as exc:
+            payload = pickle.dumps(("abort", str(exc)))
         except BaseException as exc:  # the parent re-raises it as the stage's failure
             text = " ".join(str(exc).split())
             described = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -136,16 +187,20 @@ def _child(stage: Stage, files: list[ChangedFile], workspace: Workspace, fd: int
 
 @dataclass
 class Workers:
-    """The workers started for one review; ``runs`` replaces the stages' ``run``."""
+    """The workers and threads started for one review; ``runs`` replaces the stages' ``run``."""
 
     workers: dict[str, _Worker] = field(default_factory=dict)
+    threads: dict[str, _Early] = field(default_factory=dict)
 
     @property
     def runs(self) -> Mapping[str, RuleRunner]:
-        return {name: w.collect for name, w in self.workers.items()}
+        runs: dict[str, RuleRunner] = {name: w.collect for name, w in self.workers.items()}
+        runs.update({name: t.collect for name, t in self.threads.items()})
+        return runs
 
     def close(self) -> None:
-        """Stop every child that was not collected (safe to call more than once)."""
+        """Stop every child that was not collected (safe to call more than once).  A thread
+        cannot be stopped: it ends with its stage (bounded by the stage's own deadline)."""
         for worker in self.workers.values():
             worker.abandon()
 
@@ -153,19 +208,37 @@ class Workers:
 def start_workers(
     workspace: Workspace, config: Config, stages: Sequence[Stage], *, min_files: int = MIN_FILES
 ) -> Workers:
-    """Fork one worker per CPU-bound stage with files, when that is safe and worth it."""
-    if not can_fork(workspace):
-        return Workers()
+    """Fork one worker per CPU-bound stage with files, when that is safe and worth it; then
+    start every other stage with files in a thread."""
     workspace = configured_workspace(workspace, config)
     plan = plan_for(workspace, config.routes, config.skip, config.max_file_bytes, stages)
-    routed = {f.path for files in plan.by_stage.values() for f in files}
+    out = Workers()
+    if can_fork(workspace):
+        _fork(out, workspace, plan.by_stage, stages, min_files)
+    for stage in stages:  # after the forks: a process with threads must not fork
+        files = plan.by_stage.get(stage.name, [])
+        if stage.worker_process or not files:
+            continue
+        early = _Early(stage, tuple(f.path for f in files))
+        early.start(files, workspace)
+        out.threads[stage.name] = early
+    return out
+
+
+def _fork(
+    out: Workers,
+    workspace: Workspace,
+    by_stage: Mapping[str, Sequence[ChangedFile]],
+    stages: Sequence[Stage],
+    min_files: int,
+) -> None:
+    routed = {f.path for files in by_stage.values() for f in files}
     if len(routed) < min_files:
-        return Workers()
+        return
     sys.stdout.flush()
     sys.stderr.flush()
-    out = Workers()
     for stage in stages:
-        files = plan.by_stage.get(stage.name, [])
+        files = by_stage.get(stage.name, [])
         if not stage.worker_process or not files:
             continue
         read_fd, write_fd = os.pipe()
@@ -175,4 +248,3 @@ def start_workers(
             _child(stage, list(files), workspace, write_fd)
         os.close(write_fd)
         out.workers[stage.name] = _Worker(stage, pid, read_fd, tuple(f.path for f in files))
-    return out

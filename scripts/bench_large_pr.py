@@ -193,6 +193,8 @@ def main() -> int:
                 f"  {name:<20} {len(s['files']):>4} files {s['findings']:>5} findings "
                 f"{s['seconds']:>6.2f} s{error}"
             )
+            for line in s.get("coverage", []):
+                print(f"  {'':<20} {line}")
         print(f"graph: {stats['seconds']:.2f} s")
         print(f"wall: {wall:.2f} s (target < 2 s)   peak RSS: {peak_mb:.0f} MB (target < 300 MB)")
         print(f"CPU (user+sys) of the review: {cpu:.2f} s")

@@ -15,6 +15,7 @@ import sys
 
 from agents import registry
 from agents.changes import Workspace
+from agents.errors import ReviewAborted
 from agents.specialist import RuleOutcome
 from pipeline.config import Config
 from pipeline.prefork import StageWorkerError, start_workers
@@ -54,8 +55,20 @@ def _raises(files: object, workspace: object) -> RuleOutcome:
     raise ValueError("rule pack exploded")
 
 
+def _aborts(files: object, workspace: object) -> RuleOutcome:
+    raise ReviewAborted("required, but not available")
+
+
+def _thread_name(files: object, workspace: object) -> RuleOutcome:
+    import threading
+
+    return RuleOutcome(notes=[threading.current_thread().name])
+
+
 def main(scenario: str) -> dict[str, object]:
-    workspace, config = _workspace(), Config()
+    # the forked rule packs are under test; the database stage never forks (it talks to a
+    # server) and would start one per review in this fresh process
+    workspace, config = _workspace(), Config(database="off")
     if scenario == "same":
         workers = start_workers(workspace, config, registry.STAGES, min_files=1)
         forked = sorted(workers.workers)
@@ -67,8 +80,8 @@ def main(scenario: str) -> dict[str, object]:
             "same": _findings(with_workers) == _findings(alone),
             "count": len(alone.findings),
         }
-    if scenario in ("dies", "raises"):
-        run = _dies if scenario == "dies" else _raises
+    if scenario in ("dies", "raises", "aborts"):
+        run = {"dies": _dies, "raises": _raises, "aborts": _aborts}[scenario]
         stage = dataclasses.replace(registry.STAGES[0], run=run)
         workers = start_workers(workspace, config, [stage], min_files=1)
         files = [f for f in workspace.files if f.path.endswith(".sql")]
@@ -77,6 +90,17 @@ def main(scenario: str) -> dict[str, object]:
             return {"notes": outcome.notes}
         except StageWorkerError as exc:
             return {"error": str(exc)}
+        except ReviewAborted as exc:
+            return {"aborted": str(exc)}
+    if scenario in ("thread", "thread-other-files"):
+        # a stage that talks to a server: not forked, started in a thread before the graph
+        stage = dataclasses.replace(registry.STAGES[0], run=_thread_name, worker_process=False)
+        workers = start_workers(workspace, config, [stage], min_files=1)
+        files = [f for f in workspace.files if f.path.endswith(".sql")]
+        asked = files if scenario == "thread" else files[:1]
+        outcome = workers.runs[stage.name](asked, workspace)
+        workers.close()
+        return {"forked": sorted(workers.workers), "notes": outcome.notes}
     if scenario == "mismatch":
         workers = start_workers(workspace, config, registry.STAGES, min_files=1)
         outcome = workers.runs["rls_security"]([], workspace)

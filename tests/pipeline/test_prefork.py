@@ -42,8 +42,18 @@ def test_a_stage_that_raises_in_its_worker_fails_like_in_process() -> None:
     assert _probe("raises") == {"error": "ValueError: rule pack exploded"}
 
 
+def test_a_stage_that_aborts_the_review_in_its_worker_aborts_it_like_in_process() -> None:
+    assert _probe("aborts") == {"aborted": "required, but not available"}
+
+
 def test_a_worker_asked_for_other_files_is_not_trusted() -> None:
     assert _probe("mismatch") == {"findings": 0}
+
+
+def test_a_stage_that_is_no_cpu_work_starts_early_in_a_thread() -> None:
+    assert _probe("thread") == {"forked": [], "notes": ["stage-rls_security"]}
+    # asked for other files than it started with: it runs again, in the caller's thread
+    assert _probe("thread-other-files") == {"forked": [], "notes": ["MainThread"]}
 
 
 def test_small_changes_do_not_fork() -> None:

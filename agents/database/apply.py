@@ -6,9 +6,13 @@ statements plus the insert of its version into
 non-superuser ``postgres``.  Statements that cannot run in a transaction
 (``CREATE/DROP INDEX CONCURRENTLY``, ``REINDEX … CONCURRENTLY``, ``VACUUM``,
 ``ALTER SYSTEM``, ``CLUSTER``) are run alone after committing what came before
-(CLI v2.109+: such a file is not atomic).  We do the same, one statement per
-round trip so that a failure is pinned to its statement and PostgreSQL's error
-position to a line of the file.
+(CLI v2.109+: such a file is not atomic).  We do the same.  Runs of ordinary
+statements travel as one multi-statement query (one round trip instead of one
+per statement; PostgreSQL applies ``statement_timeout`` to each); a statement
+that is measured, runs alone or runs under a platform owner's role goes by
+itself.  When a run fails (or is stopped), the file is rolled back and applied
+again one statement per round trip, so that a failure is still pinned to its
+statement and PostgreSQL's error position to a line of the file.
 
 Two things differ from a plain replay, both to stand in for Supabase's
 ``supautils``: policy and trigger statements on ``auth``/``storage``/``realtime``
@@ -30,6 +34,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import psycopg
 from psycopg import sql
@@ -54,6 +59,10 @@ LOCK_MODES = (
     "AccessExclusiveLock",
 )
 """PostgreSQL's table lock modes, weakest first."""
+
+_TableState = tuple[int | None, int, tuple[str, ...]]
+"""A tracked table as measured: (relfilenode, None once dropped; sequential scans in this
+transaction; the lock modes our backend holds on it)."""
 
 _NOT_MEASURED = frozenset(
     {
@@ -246,17 +255,45 @@ class Applier:
 
     def apply(self, migration: Migration, *, measure: bool = False) -> FileResult:
         started = time.perf_counter()
-        result = FileResult(migration=migration, applied=False)
         parsed = parse_sql(migration.path, migration.text)
+        units = list(self._units(parsed))
+        result = self._attempt(migration, parsed, units, measure, batched=True)
+        if result is None:  # a batch failed or was stopped: again, one statement at a time
+            result = self._attempt(migration, parsed, units, measure, batched=False)
+        assert result is not None  # only a batch gives up
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _attempt(
+        self,
+        migration: Migration,
+        parsed: ParsedSql,
+        units: list[tuple[Statement | None, str]],
+        measure: bool,
+        *,
+        batched: bool,
+    ) -> FileResult | None:
+        """One try at the file in its own transaction; None when a batch failed (rolled
+        back: the caller tries again without batches, to find the failing statement)."""
+        result = FileResult(migration=migration, applied=False)
         conn = self.conn
         conn.execute("reset all")
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.execute("rollback")
         conn.execute("begin")
+        pending: list[str] = []
         try:
-            for stmt, text in self._units(parsed):
+            for stmt, text in units:
                 result.statements += 1
+                if batched and self._batchable(stmt, measure):
+                    pending.append(text)
+                    continue
+                if pending and not self._run_batch(pending):
+                    return None
+                pending = []
                 self._run(parsed, stmt, text, result, measure)
+            if pending and not self._run_batch(pending):
+                return None
             conn.execute(
                 "insert into supabase_migrations.schema_migrations (version, name) values (%s, %s)",
                 (migration.version, migration.name),
@@ -271,8 +308,36 @@ class Applier:
                 self.unverified_before.append(migration.path)
             if not migration.pr:
                 self.base_failed.append(migration.path)
-        result.seconds = time.perf_counter() - started
         return result
+
+    def _batchable(self, stmt: Statement | None, measure: bool) -> bool:
+        """Whether ``stmt`` may travel with its neighbours (see the module docstring)."""
+        return (
+            stmt is not None
+            and stmt.kind != "TransactionStmt"
+            and not _pipeline_incompatible(stmt)
+            and _platform_owner(stmt) is None
+            and not self._measuring(stmt, measure)
+        )
+
+    def _measuring(self, stmt: Statement | None, measure: bool) -> bool:
+        return (
+            measure and stmt is not None and stmt.kind not in _NOT_MEASURED and bool(self.tracked)
+        )
+
+    def _run_batch(self, texts: list[str]) -> bool:
+        """Run ``texts`` as one query; False (transaction rolled back) when any failed."""
+        try:
+            with self.watchdog.statement():
+                # the newline ends a line comment a statement's text may close with
+                self.conn.execute("\n;\n".join(texts).encode("utf-8"))
+        except psycopg.Error:
+            if self.watchdog.expired:
+                raise
+            with _quiet():
+                self.conn.execute("rollback")
+            return False
+        return True
 
     def _units(self, parsed: ParsedSql) -> Iterator[tuple[Statement | None, str]]:
         if parsed.error is not None or not parsed.statements:
@@ -293,10 +358,7 @@ class Applier:
         conn = self.conn
         solo = stmt is not None and _pipeline_incompatible(stmt)
         owner = _platform_owner(stmt) if stmt is not None else None
-        measuring = (
-            measure and stmt is not None and stmt.kind not in _NOT_MEASURED and bool(self.tracked)
-        )
-        before = self._snapshot() if measuring and not solo else None
+        before = self._snapshot() if self._measuring(stmt, measure) and not solo else None
         try:
             if solo:
                 conn.execute("commit")
@@ -362,56 +424,49 @@ class Applier:
 
     # -- measurement ---------------------------------------------------------
 
-    def _snapshot(self) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
-        """(oid → strongest lock held, oid → (relfilenode, seq scans this transaction))."""
-        oids = list(self.tracked)
-        locks: dict[int, int] = {}
-        for oid, mode in self.conn.execute(
-            "select relation::oid::int8, mode from pg_catalog.pg_locks "
-            "where pid = pg_catalog.pg_backend_pid() and locktype = 'relation' and granted "
-            "and relation = any(%s::oid[])",
-            (oids,),
-        ).fetchall():
-            idx = LOCK_MODES.index(str(mode)) if str(mode) in LOCK_MODES else -1
-            key = int(str(oid))
-            locks[key] = max(locks.get(key, -1), idx)
-        files: dict[int, tuple[int, int]] = {}
-        for oid, node, scans in self.conn.execute(
-            "select c.oid::int8, c.relfilenode::int8, pg_catalog.pg_stat_get_xact_numscans(c.oid) "
-            "from pg_catalog.pg_class c where c.oid = any(%s::oid[])",
-            (oids,),
-        ).fetchall():
-            files[int(str(oid))] = (int(str(node)), int(str(scans)))
-        return locks, files
+    def _snapshot(self) -> dict[int, _TableState]:
+        """oid → (relfilenode, seq scans this transaction, lock modes our backend holds) of
+        every tracked table, in one round trip (relfilenode None: dropped by now)."""
+        rows = self.conn.execute(
+            "with held as (select relation, array_agg(mode::text) as modes "
+            "from pg_catalog.pg_locks where pid = pg_catalog.pg_backend_pid() "
+            "and locktype = 'relation' and granted group by relation) "
+            "select t.oid::int8, c.relfilenode::int8, "
+            "pg_catalog.pg_stat_get_xact_numscans(t.oid), coalesce(held.modes, '{}') "
+            "from unnest(%s::oid[]) as t(oid) "
+            "left join pg_catalog.pg_class c on c.oid = t.oid "
+            "left join held on held.relation = t.oid",
+            (list(self.tracked),),
+        ).fetchall()
+        out: dict[int, _TableState] = {}
+        for oid, node, scans, modes in rows:
+            held = tuple(str(m) for m in cast("list[object]", modes))
+            out[int(str(oid))] = (None if node is None else int(str(node)), int(str(scans)), held)
+        return out
 
     def _measure(
         self,
         parsed: ParsedSql,
         stmt: Statement,
-        before: tuple[dict[int, int], dict[int, tuple[int, int]]],
+        before: dict[int, _TableState],
     ) -> list[LockMeasure]:
-        locks_before, files_before = before
-        new_modes: dict[int, list[str]] = {}
-        for oid, mode in self.conn.execute(
-            "select relation::oid::int8, mode from pg_catalog.pg_locks "
-            "where pid = pg_catalog.pg_backend_pid() and locktype = 'relation' and granted "
-            "and relation = any(%s::oid[])",
-            (list(self.tracked),),
-        ).fetchall():
-            key = int(str(oid))
-            idx = LOCK_MODES.index(str(mode)) if str(mode) in LOCK_MODES else -1
-            if idx > locks_before.get(key, -1):
-                new_modes.setdefault(key, []).append(str(mode))
-        _, files_after = self._snapshot()
+        after = self._snapshot()
         out: list[LockMeasure] = []
         for oid, name in self.tracked.items():
-            fb, fa = files_before.get(oid), files_after.get(oid)
-            rewritten = fb is not None and fa is not None and fa[0] != fb[0]
-            scanned = fb is not None and fa is not None and fa[1] > fb[1]
-            modes = sorted(new_modes.get(oid, []), key=LOCK_MODES.index, reverse=True)
+            fb, fa = before.get(oid), after.get(oid)
+            if fb is None or fa is None:
+                continue
+            exists = fb[0] is not None and fa[0] is not None
+            rewritten = exists and fa[0] != fb[0]
+            scanned = exists and fa[1] > fb[1]
+            held = _strongest(fb[2])
+            modes = sorted(
+                {m for m in fa[2] if m in LOCK_MODES and LOCK_MODES.index(m) > held},
+                key=LOCK_MODES.index,
+                reverse=True,
+            )
             strongest_new = LOCK_MODES.index(modes[0]) if modes else -1
-            held = locks_before.get(oid, -1)
-            interesting = rewritten or scanned or max(strongest_new, -1) >= 3
+            interesting = rewritten or scanned or strongest_new >= 3
             if not interesting:
                 continue
             out.append(
@@ -427,6 +482,11 @@ class Applier:
                 )
             )
         return out
+
+
+def _strongest(modes: tuple[str, ...]) -> int:
+    """Index in :data:`LOCK_MODES` of the strongest of ``modes`` (-1: none)."""
+    return max((LOCK_MODES.index(m) for m in modes if m in LOCK_MODES), default=-1)
 
 
 class _StatementFailed(Exception):

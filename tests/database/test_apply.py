@@ -157,3 +157,36 @@ def test_system_server_when_configured(kind: str) -> None:
         DatabaseSettings(server="system"),
     )
     assert out.status == "ran" and "(system)" in out.reason and out.findings == []
+
+
+def test_a_failure_inside_a_run_of_batched_statements_is_pinned_to_its_line() -> None:
+    # comments and grants are not measured: the four travel as one query, the third fails
+    sql = (
+        "comment on table public.orders is 'first';\n"
+        "comment on column public.orders.status is 'second';\n"
+        "comment on table public.nope is 'third';\n"
+        "grant select on public.orders to authenticated;\n"
+    )
+    out, f = _one_failure({"20261201000000_batch.sql": sql})
+    assert f.rule == DB_FAILS and f.line == 3 and "42P01" in (f.evidence or "")
+    assert out.projects[0].pr_applied == 0  # the whole file rolled back, as db push does
+
+
+def test_a_base_migration_failing_mid_file_is_noted_at_its_line() -> None:
+    base = {
+        **BASE,
+        "20240201000000_more.sql": (
+            "create table public.c (id int);\nselect 1/0;\ncreate table public.d (id int);\n"
+        ),
+    }
+    out = stage(base, {"20261201000000_add.sql": "create table public.e (id int);\n"})
+    assert [n for n in out.notes if "20240201000000_more.sql did not apply" in n] == [
+        f"base migration {MIG}20240201000000_more.sql did not apply (line 2: 22012 division by "
+        "zero); the review went on with what applied"
+    ]
+
+
+def test_statements_ending_in_a_line_comment_still_apply_together() -> None:
+    sql = "create table public.f (id int) -- first\n;\ncreate table public.g (id int) -- last"
+    out = stage(BASE, {"20261201000000_comments.sql": sql})
+    assert out.findings == [] and out.projects[0].pr_applied == 1

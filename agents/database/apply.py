@@ -235,6 +235,8 @@ class Applier:
         self.unverified_before: list[str] = []
         """Paths whose failure could not be verified: later failures may follow from them."""
         self.base_failed: list[str] = []
+        self.base_seen = 0
+        """Base-history files offered so far (0 when the PR brings a project's first ones)."""
         conn.execute(
             "create schema if not exists supabase_migrations;"
             "create table if not exists supabase_migrations.schema_migrations "
@@ -255,6 +257,8 @@ class Applier:
 
     def apply(self, migration: Migration, *, measure: bool = False) -> FileResult:
         started = time.perf_counter()
+        if not migration.pr:
+            self.base_seen += 1
         parsed = parse_sql(migration.path, migration.text)
         units = list(self._units(parsed))
         result = self._attempt(migration, parsed, units, measure, batched=True)
@@ -408,6 +412,7 @@ class Applier:
             emulated=emulated,
             earlier_unverified=[p for p in self.unverified_before if p != migration.path],
             base_failed=self.base_failed if migration.pr else [],
+            no_history=migration.pr and self.base_seen == 0,
         )
         first = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
         return Failure(

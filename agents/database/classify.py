@@ -12,7 +12,10 @@ failure does not involve anything we only approximate.  It is *unverified*
 * a policy/trigger statement on a platform table we ran under ``set role``
   to stand in for supautils, failing on a permission;
 * an earlier file that could not be verified, or a base migration that did not
-  apply (the failure may follow from it).
+  apply (the failure may follow from it);
+* a missing object when the project has no migration history before the PR:
+  the schema may have been made outside migrations (a setup script, the
+  dashboard), so "does not exist" here says nothing about the deployed database.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def classify_failure(
     emulated: bool,
     earlier_unverified: list[str],
     base_failed: list[str],
+    no_history: bool = False,
 ) -> tuple[Verdict, str | None]:
     """(``fails`` | ``unverified``, reason) for one failed statement."""
     lowered = message.lower()
@@ -98,5 +102,10 @@ def classify_failure(
         return "unverified", (
             f"the base history did not fully apply ({base_failed[0]} failed); "
             "this failure may follow from it"
+        )
+    if no_history and sqlstate in _UNDEFINED:
+        return "unverified", (
+            "the project has no migrations before this PR, so what its database already "
+            "holds (made by a script or the dashboard) is unknown to the review"
         )
     return "fails", None

@@ -190,3 +190,15 @@ def test_statements_ending_in_a_line_comment_still_apply_together() -> None:
     sql = "create table public.f (id int) -- first\n;\ncreate table public.g (id int) -- last"
     out = stage(BASE, {"20261201000000_comments.sql": sql})
     assert out.findings == [] and out.projects[0].pr_applied == 1
+
+
+def test_a_missing_table_in_a_projects_first_migration_is_not_claimed_as_a_failure() -> None:
+    # quivr's first migration altered a `users` table its setup script had made: the
+    # review cannot know what a database without migration history already holds
+    out = stage({}, {"20230606131110_add_email.sql": "alter table users add column email text;\n"})
+    [f] = [f for f in out.findings if f.rule in (DB_FAILS, DB_UNVERIFIED)]
+    assert f.rule == DB_UNVERIFIED and f.severity is Severity.INFO
+    assert "no migrations before this PR" in f.message
+    # with a history, the same error is a deploy failure (the table should be there)
+    _, f = _one_failure({"20261201000000_add.sql": "alter table users add column email text;\n"})
+    assert f.rule == DB_FAILS

@@ -11,7 +11,10 @@ Codes (never reused; suppress with ``-- architect-review: ignore DB001 reason``)
     for (an extension, a platform object): not a claim that the deploy fails.
 ``DB003`` measured-table-rewrite (medium, schema_performance)
     A PR statement rewrote (or scanned in full under a lock that blocks writes)
-    a table that existed before the PR, and no rule spoke of it.
+    a table that existed before the PR, and no rule spoke of it. A scan alone
+    (a new column's CHECK validated, say) is ``info``: it only reads, once, and
+    the migration rules, which flag the scans worth splitting, did not flag it;
+    a rewrite writes the whole table and is ``medium``.
 ``DB004`` api-role-reaches-table-without-rls (high, rls_security)
     After the PR, ``anon`` or ``authenticated`` hold privileges on a table in
     an exposed schema that has RLS off, and no rule spoke of it.
@@ -80,7 +83,8 @@ def rewrite_finding(measure: LockMeasure) -> Finding:
     what = "rewrote" if measure.rewritten else "scanned every row of"
     return Finding(
         specialist="schema_performance",
-        severity=Severity.MEDIUM,
+        # a read-only validation scan is a fact worth knowing, rarely worth a comment
+        severity=Severity.MEDIUM if measure.rewritten else Severity.INFO,
         path=measure.path,
         line=measure.line,
         end_line=measure.end_line,

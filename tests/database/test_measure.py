@@ -99,6 +99,20 @@ def test_rewrite_no_rule_saw_becomes_a_database_finding() -> None:
     )
 
 
+def test_a_scan_no_rule_saw_is_informational_and_a_rewrite_is_not() -> None:
+    # a new column's CHECK is validated by reading every row once: worth knowing,
+    # not worth a comment; a rewrite writes the whole table under the same lock
+    sql = (
+        "alter table public.orders add column kind text not null default 'a'\n"
+        "  check (kind in ('a', 'b'));\n"
+        "alter table public.orders set unlogged;\n"
+    )
+    merged = merge_with_measurements([], stage(BASE, {NAME: sql}))
+    by_line = {f.line: f for f in merged.findings if f.rule == DB_REWRITE}
+    assert by_line[1].severity is Severity.INFO and "scanned every row" in by_line[1].message
+    assert by_line[3].severity is Severity.MEDIUM and "rewrote" in by_line[3].message
+
+
 def test_rule_finding_kept_when_the_statement_never_ran() -> None:
     sql = "select 1/0;\nalter table public.orders alter column status type varchar(50);\n"
     out = stage(BASE, {NAME: sql})

@@ -75,6 +75,17 @@ def test_deleted_migrations_are_one_finding_per_project_and_lose_their_protectio
     assert len([f for f in two if f[0] == "MIG017"]) == 1
 
 
+def test_many_edited_applied_migrations_are_one_finding_listing_them() -> None:
+    names = [f"supabase/migrations/2024010{i}000000_m{i}.sql" for i in range(1, 5)]
+    base = {n: f"create table public.t{i} (id bigint primary key);\n" for i, n in enumerate(names)}
+    edited = {n: t.replace("primary key", "primary key, note text") for n, t in base.items()}
+    found = [f for f in _findings(workspace_from_trees(base, edited)) if f[0] == "MIG017"]
+    assert found == [("MIG017", names[0], 1, "high")]
+    two = {n: edited[n] for n in names[:2]}
+    found = [f for f in _findings(workspace_from_trees(base, two)) if f[0] == "MIG017"]
+    assert [f[1] for f in found] == names[:2]  # a couple of edits: each at its own line
+
+
 def test_renamed_applied_migration() -> None:
     new = "supabase/migrations/20240301000000_notes.sql"
     renamed = ChangedFile(

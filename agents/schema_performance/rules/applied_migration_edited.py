@@ -10,7 +10,12 @@ from agents.changes import FileStatus
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules._base import PerfRule
+from agents.sql.analysis import SchemaAnalysis
 from agents.sql.history import removed_statements, statements_differ
+
+_ONE_FINDING_FROM = 3
+"""From this many edited applied migrations in one project, one finding lists them all:
+a sweeping edit (a reformat, a squash by hand) is one decision, not N high findings."""
 
 _NOT_AGAIN = (
     "The Supabase CLI records each applied migration's version and never runs it again, so "
@@ -27,7 +32,9 @@ class AppliedMigrationEdited(PerfRule):
     Flags a migration that exists in the base branch and that the PR edits
     (any statement changes: comment and whitespace edits are fine), renames
     or deletes.  The finding sits at the first changed statement (an edit) or
-    on the file (a rename or deletion).  The migration-safety rules (locks,
+    on the file (a rename or deletion).  Three or more edited migrations of
+    one project are one finding, on the first, listing them all; the
+    project's deletions are one finding too.  The migration-safety rules (locks,
     rewrites, validation scans) do not judge the edited statements: they
     never run on a database that holds data; the security rules still do,
     since the edit defines every new environment.
@@ -103,16 +110,59 @@ class AppliedMigrationEdited(PerfRule):
             return
         if not statements_differ(base_text, ctx.parsed.text):
             return  # comments or formatting only: nothing runs differently
-        removed = [
-            r.head_line
-            for r in removed_statements(base_text, ctx.parsed.text)
-            if r.head_line is not None
-        ]
-        first = min(ctx.file.added_lines or removed, default=None)
+        edited = _edited_in_place(analysis)
+        if len(edited) >= _ONE_FINDING_FROM:
+            if path == edited[0]:
+                yield self._sweeping_edit(path, edited, ctx)
+            return
         yield self.finding(
             path,
-            first,
+            _first_change(ctx, base_text),
             f"The PR edits `{PurePosixPath(path).name}`, a migration the base branch already "
             "has. " + _NOT_AGAIN,
             "Revert the edit and make the change in a new migration (`supabase migration new`).",
         )
+
+    def _sweeping_edit(self, path: str, edited: list[str], ctx: PerfContext) -> Finding:
+        names = [f"`{PurePosixPath(p).name}`" for p in edited]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        base_text = ctx.analysis.base_texts.get(ctx.analysis.edited_from[path], "")
+        return self.finding(
+            path,
+            _first_change(ctx, base_text),
+            f"The PR edits {len(edited)} migrations the base branch already has: {shown}. "
+            + _NOT_AGAIN,
+            "Revert the edits and make the changes in new migrations "
+            "(`supabase migration new`); if the history is being squashed on purpose, "
+            "repair the remote history (`supabase migration repair`) in the same deploy.",
+            title="Applied migrations edited",
+        )
+
+
+def _first_change(ctx: PerfContext, base_text: str) -> int | None:
+    """The first added line, else the head line of the first removed statement."""
+    removed = [
+        r.head_line
+        for r in removed_statements(base_text, ctx.parsed.text)
+        if r.head_line is not None
+    ]
+    return min(ctx.file.added_lines or removed, default=None)
+
+
+def _edited_in_place(analysis: SchemaAnalysis) -> list[str]:
+    """The project's applied migrations the PR edits in place so that a statement changes
+    (sorted; computed once per analysis: every edited file's check asks)."""
+    with analysis.memo_lock:
+        found = analysis.memo.get("applied-migrations-edited")
+        if found is None:
+            found = sorted(
+                head
+                for head, base in analysis.edited_from.items()
+                if head == base
+                and head in analysis.parsed
+                and statements_differ(
+                    analysis.base_texts.get(base, ""), analysis.parsed[head].text
+                )
+            )
+            analysis.memo["applied-migrations-edited"] = found
+        return list(found)

@@ -220,6 +220,42 @@ def _platform_owner(stmt: Statement) -> str | None:
     return PLATFORM_OWNERS.get(schema)
 
 
+def _lend_schemas(owner: str) -> sql.Composed:
+    """Lend USAGE on the migration owner's schemas to a platform owner role that lacks it.
+
+    supautils runs a policy/trigger statement on a platform table as a superuser, so a
+    policy naming ``private.some_fn()`` is created whatever the schema's grants; the
+    stand-in runs it as the table's owner role, which only needs to find the names.
+    What was lent is remembered (a transaction-local setting) for :func:`_take_back`.
+    """
+    return sql.SQL(
+        "do $lend$ declare s name; lent name[] := '{{}}'; begin "
+        "for s in select nspname from pg_catalog.pg_namespace "
+        "where nspowner = 'postgres'::regrole "
+        "and not pg_catalog.has_schema_privilege({owner}, oid, 'USAGE') loop "
+        "execute pg_catalog.format('grant usage on schema %I to %I', s, {owner}); "
+        "lent := lent || s; "
+        "end loop; perform pg_catalog.set_config('architect_review.lent', lent::text, true); "
+        "end $lend$"
+    ).format(owner=sql.Literal(owner))
+
+
+def _take_back(owner: str) -> sql.Composed:
+    """Revoke what :func:`_lend_schemas` lent, and nothing else."""
+    return sql.SQL(
+        "do $lend$ declare s name; begin "
+        "foreach s in array coalesce(nullif(pg_catalog.current_setting("
+        "'architect_review.lent', true), ''), '{{}}')::name[] loop "
+        "execute pg_catalog.format('revoke usage on schema %I from %I', s, {owner}); "
+        "end loop; end $lend$"
+    ).format(owner=sql.Literal(owner))
+
+
+def _idle(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """True when no transaction is open on the connection."""
+    return conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
 class Applier:
     """Applies files on one connection (as ``postgres``) and measures PR statements."""
 
@@ -363,17 +399,26 @@ class Applier:
         solo = stmt is not None and _pipeline_incompatible(stmt)
         owner = _platform_owner(stmt) if stmt is not None else None
         before = self._snapshot() if self._measuring(stmt, measure) and not solo else None
+        # a file's own COMMIT leaves no transaction open, and SET LOCAL needs one: the
+        # platform statement then gets its own, as it would in autocommit
+        own_tx = owner is not None and not solo and _idle(conn)
         try:
             if solo:
                 conn.execute("commit")
+            if own_tx:
+                conn.execute("begin")
             if owner is not None:
+                conn.execute(_lend_schemas(owner))
                 conn.execute(sql.SQL("set local role {}").format(sql.Identifier(owner)))
             with self.watchdog.statement():
                 conn.execute(text.encode("utf-8"))
             if owner is not None:
                 conn.execute("set local role postgres")
+                conn.execute(_take_back(owner))
             if solo:
                 conn.execute("begin")
+            if own_tx:
+                conn.execute("commit")
         except psycopg.Error as exc:
             if self.watchdog.expired:
                 raise

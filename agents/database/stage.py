@@ -302,6 +302,7 @@ def _run_project(
         applier.track_tables()
         before = snapshot(conn, api.schemas)
         before_probe = probe_scope.take(conn) if settings.probe else None
+        unverified_paths: list[str] = []
         for mig in pr:
             wanted = regime_for(mig.version, api, settings.grant_regime)
             if wanted != regime:
@@ -317,10 +318,15 @@ def _run_project(
             failure = result.failure
             if failure is None:
                 continue
-            outcome.findings.append(failure_finding(failure))
             if failure.verdict == "unverified":
+                # one "could not verify" per project: what fails after the first one
+                # mostly follows from it, and a finding per later file is noise
+                if not unverified_paths:
+                    outcome.findings.append(failure_finding(failure))
+                unverified_paths.append(failure.path)
                 outcome.unverified.append(f"{failure.path}:{failure.line}: {failure.reason}")
             else:
+                outcome.findings.append(failure_finding(failure))
                 rest = pr[pr.index(mig) + 1 :]
                 if rest:
                     outcome.notes.append(
@@ -328,6 +334,11 @@ def _run_project(
                         f"`supabase db push` stops at the first failure ({mig.path})"
                     )
                 break
+        if len(unverified_paths) > 1:
+            outcome.notes.append(
+                f"{len(unverified_paths) - 1} later migration(s) of this PR could not be "
+                f"verified either after {unverified_paths[0]} (reported once)"
+            )
         after = snapshot(conn, api.schemas)
         outcome.privileges.extend(facts(conn, before, after))
         outcome.anchors.update(_anchors(pr))

@@ -128,7 +128,14 @@ def test_failure_after_an_unverified_migration_is_not_claimed() -> None:
         "20261202000000_idx.sql": "create index on public.places using gist (geom);\n",
     }
     out = stage(BASE, head)
-    assert [f.rule for f in out.findings] == [DB_UNVERIFIED, DB_UNVERIFIED]
+    # one "could not verify" finding for the first file; the consequence is a note
+    [f] = out.findings
+    assert f.rule == DB_UNVERIFIED and f.path.endswith("20261201000000_gis.sql")
+    assert [u.split(":")[0].rsplit("/", 1)[-1] for u in out.unverified] == [
+        "20261201000000_gis.sql",
+        "20261202000000_idx.sql",
+    ]
+    assert any("1 later migration(s)" in n and "gis.sql" in n for n in out.notes)
 
 
 def test_base_failure_is_a_note_and_the_stage_goes_on() -> None:
@@ -202,3 +209,48 @@ def test_a_missing_table_in_a_projects_first_migration_is_not_claimed_as_a_failu
     # with a history, the same error is a deploy failure (the table should be there)
     _, f = _one_failure({"20261201000000_add.sql": "alter table users add column email text;\n"})
     assert f.rule == DB_FAILS
+
+
+def test_platform_trigger_statement_after_the_files_own_commit() -> None:
+    # a file that commits itself (begin; …; commit;) leaves no transaction open: dropping
+    # or creating a trigger on auth.users still goes through supautils' grants
+    base = {
+        **BASE,
+        "20240102000000_hook.sql": (
+            "create function public.f() returns trigger language plpgsql as\n"
+            "  $$begin return new; end$$;\n"
+            "create trigger on_signup after insert on auth.users\n"
+            "  for each row execute function public.f();\n"
+        ),
+    }
+    head: dict[str, str | None] = {
+        "20261201000000_t.sql": (
+            "begin;\nalter table public.orders add column y int;\ncommit;\n"
+            "drop trigger on_signup on auth.users;\n"
+            "create trigger on_signup_v2 after insert on auth.users\n"
+            "  for each row execute function public.f();\n"
+        )
+    }
+    out = stage(base, head)
+    assert out.findings == [] and out.unverified == []
+
+
+def test_platform_policy_naming_a_private_schema_function_applies_and_lends_nothing() -> None:
+    # supautils creates it as a superuser: a helper in a schema the storage owner cannot
+    # see is no reason to doubt the migration, and the stand-in leaves no grant behind
+    head: dict[str, str | None] = {
+        "20261201000000_files.sql": (
+            "create schema private;\n"
+            "create function private.uuid_or_null(s text) returns uuid language sql\n"
+            "  as $$ select null::uuid $$;\n"
+            'create policy "own files" on storage.objects for select to authenticated\n'
+            "  using (private.uuid_or_null(name) = (select auth.uid()));\n"
+            "do $$ begin\n"
+            "  if has_schema_privilege('supabase_storage_admin', 'private', 'USAGE') then\n"
+            "    raise exception 'usage on private was left granted';\n"
+            "  end if;\n"
+            "end $$;\n"
+        )
+    }
+    out = stage(BASE, head)
+    assert out.findings == [] and out.unverified == []

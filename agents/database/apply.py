@@ -179,6 +179,10 @@ class FileResult:
     measures: list[LockMeasure] = field(default_factory=list)
     measured: list[tuple[int, int]] = field(default_factory=list)
     """(line, end_line) of every statement that ran measured (with or without a finding)."""
+    skipped: list[Failure] = field(default_factory=list)
+    """Statements left out so that the rest of the file applies: an extension the server
+    lacks, and what failed only because it was missing (see :meth:`Applier.apply`)."""
+    failed_stmt: Statement | None = field(default=None, repr=False)
 
 
 def _pipeline_incompatible(stmt: Statement) -> bool:
@@ -220,35 +224,107 @@ def _platform_owner(stmt: Statement) -> str | None:
     return PLATFORM_OWNERS.get(schema)
 
 
-def _lend_schemas(owner: str) -> sql.Composed:
-    """Lend USAGE on the migration owner's schemas to a platform owner role that lacks it.
+def _lend_schemas(owner: str, trigger_function: str | None) -> sql.Composed:
+    """Lend what a platform owner role lacks to run one policy/trigger statement.
 
     supautils runs a policy/trigger statement on a platform table as a superuser, so a
-    policy naming ``private.some_fn()`` is created whatever the schema's grants; the
-    stand-in runs it as the table's owner role, which only needs to find the names.
-    What was lent is remembered (a transaction-local setting) for :func:`_take_back`.
+    policy naming ``private.some_fn()`` or a trigger calling ``public.on_signup()`` is
+    created whatever their grants; the stand-in runs it as the table's owner role, which
+    gets USAGE on the migration owner's schemas and EXECUTE on the trigger's function for
+    the statement only.  What was lent is remembered (transaction-local settings) for
+    :func:`_take_back`.
     """
     return sql.SQL(
-        "do $lend$ declare s name; lent name[] := '{{}}'; begin "
+        "do $lend$ declare s name; lent name[] := '{{}}'; fn regprocedure; begin "
         "for s in select nspname from pg_catalog.pg_namespace "
         "where nspowner = 'postgres'::regrole "
         "and not pg_catalog.has_schema_privilege({owner}, oid, 'USAGE') loop "
         "execute pg_catalog.format('grant usage on schema %I to %I', s, {owner}); "
         "lent := lent || s; "
         "end loop; perform pg_catalog.set_config('architect_review.lent', lent::text, true); "
+        "fn := pg_catalog.to_regprocedure({function}); "
+        "if fn is not null and not pg_catalog.has_function_privilege({owner}, fn, 'EXECUTE') "
+        "and pg_catalog.pg_has_role((select proowner from pg_catalog.pg_proc "
+        "where oid = fn), 'USAGE') then "
+        "execute pg_catalog.format('grant execute on function %s to %I', fn, {owner}); "
+        "perform pg_catalog.set_config('architect_review.lent_fn', fn::oid::text, true); "
+        "else perform pg_catalog.set_config('architect_review.lent_fn', '', true); end if; "
         "end $lend$"
-    ).format(owner=sql.Literal(owner))
+    ).format(owner=sql.Literal(owner), function=sql.Literal(trigger_function or ""))
 
 
 def _take_back(owner: str) -> sql.Composed:
     """Revoke what :func:`_lend_schemas` lent, and nothing else."""
     return sql.SQL(
-        "do $lend$ declare s name; begin "
+        "do $lend$ declare s name; fn text; begin "
         "foreach s in array coalesce(nullif(pg_catalog.current_setting("
         "'architect_review.lent', true), ''), '{{}}')::name[] loop "
         "execute pg_catalog.format('revoke usage on schema %I from %I', s, {owner}); "
-        "end loop; end $lend$"
+        "end loop; "
+        "fn := pg_catalog.current_setting('architect_review.lent_fn', true); "
+        "if fn <> '' then execute pg_catalog.format('revoke execute on function %s from %I', "
+        "fn::oid::regprocedure, {owner}); end if; "
+        "end $lend$"
     ).format(owner=sql.Literal(owner))
+
+
+def _trigger_function(stmt: Statement) -> str | None:
+    """``schema.name()`` (or ``name()``, resolved on the search path) of a trigger's
+    function, for :func:`_lend_schemas`."""
+    if stmt.kind != "CreateTrigStmt":
+        return None
+    names = [
+        str((item.get("String") or {}).get("sval", "")) for item in stmt.node.get("funcname") or []
+    ]
+    if not names or not all(names):
+        return None
+    return ".".join(_quote_ident(n) for n in names) + "()"
+
+
+def _quote_ident(name: str) -> str:
+    """PostgreSQL's quote_ident for a name we pass back as text."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+_MAX_SKIPPED = 25
+"""Statements one file may leave out before it counts as failed."""
+
+_AFTER_A_MISSING_EXTENSION = frozenset({"42883", "42704", "3F000", "42P01", "42703", "42501"})
+"""undefined function / object / schema / table / column, and insufficient privilege (a
+foreign-data wrapper only an installed extension lets ``postgres`` create)."""
+
+_FOREIGN_DATA = frozenset(
+    {
+        "CreateFdwStmt",
+        "AlterFdwStmt",
+        "CreateForeignServerStmt",
+        "AlterForeignServerStmt",
+        "CreateForeignTableStmt",
+        "ImportForeignSchemaStmt",
+        "CreateUserMappingStmt",
+    }
+)
+"""Foreign-data statements: a foreign-data wrapper comes from an extension (``wrappers``,
+``postgres_fdw``), and the review never lets PR SQL create one itself."""
+
+_BUILDS_ON_EXTENSIONS = frozenset(
+    {
+        *_FOREIGN_DATA,
+        "CreateFunctionStmt",
+        "AlterFunctionStmt",
+        "GrantStmt",
+        "AlterOwnerStmt",
+        "CommentStmt",
+        "AlterExtensionStmt",
+        "AlterExtensionContentsStmt",
+        "DoStmt",
+    }
+)
+"""Statements that only add to what an extension provides (its wrappers, servers, foreign
+tables, functions calling it, grants and comments on its objects, a ``DO`` block setting
+them up): when the extension was left out they fail on something undefined (or on a
+privilege the extension's installation gives) and are left out too.  Tables, policies and
+triggers are never left out: the review would judge a different schema."""
 
 
 def _idle(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
@@ -271,6 +347,8 @@ class Applier:
         self.unverified_before: list[str] = []
         """Paths whose failure could not be verified: later failures may follow from them."""
         self.base_failed: list[str] = []
+        self.extensions_skipped: list[str] = []
+        """Extensions a file asked for that the server lacks, left out (in order)."""
         self.base_seen = 0
         """Base-history files offered so far (0 when the PR brings a project's first ones)."""
         conn.execute(
@@ -297,12 +375,46 @@ class Applier:
             self.base_seen += 1
         parsed = parse_sql(migration.path, migration.text)
         units = list(self._units(parsed))
-        result = self._attempt(migration, parsed, units, measure, batched=True)
-        if result is None:  # a batch failed or was stopped: again, one statement at a time
-            result = self._attempt(migration, parsed, units, measure, batched=False)
-        assert result is not None  # only a batch gives up
+        skipped: list[Failure] = []
+        while True:
+            result = self._attempt(migration, parsed, units, measure, batched=True)
+            if result is None:  # a batch failed or was stopped: again, one statement at a time
+                result = self._attempt(migration, parsed, units, measure, batched=False)
+            assert result is not None  # only a batch gives up
+            stmt = result.failed_stmt
+            if (
+                result.failure is None
+                or stmt is None
+                or len(skipped) >= _MAX_SKIPPED
+                or not self._skippable(stmt, result.failure)
+            ):
+                break
+            # leave it out and apply the rest: one missing extension must not cost the
+            # whole file (an init migration holds every table the review probes)
+            skipped.append(result.failure)
+            name = str(stmt.node.get("extname", "?"))
+            if stmt.kind == "CreateExtensionStmt" and name not in self.extensions_skipped:
+                self.extensions_skipped.append(name)
+            units = [u for u in units if u[0] is not stmt]
+        result.skipped = skipped
+        if result.failure is not None:
+            if result.failure.verdict == "unverified":
+                self.unverified_before.append(migration.path)
+            if not migration.pr:
+                self.base_failed.append(migration.path)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _skippable(self, stmt: Statement, failure: Failure) -> bool:
+        """An extension the server lacks, or (once one was left out) a statement of the
+        kinds that build on an extension, failing on something undefined."""
+        if stmt.kind == "CreateExtensionStmt":
+            return failure.verdict == "unverified"
+        if not self.extensions_skipped:
+            return False
+        if stmt.kind in _FOREIGN_DATA:
+            return True  # wrappers, servers, foreign tables exist only through an extension
+        return failure.sqlstate in _AFTER_A_MISSING_EXTENSION and stmt.kind in _BUILDS_ON_EXTENSIONS
 
     def _attempt(
         self,
@@ -344,10 +456,7 @@ class Applier:
             with _quiet():
                 conn.execute("rollback")
             result.failure = failed.failure
-            if failed.failure.verdict == "unverified":
-                self.unverified_before.append(migration.path)
-            if not migration.pr:
-                self.base_failed.append(migration.path)
+            result.failed_stmt = failed.stmt
         return result
 
     def _batchable(self, stmt: Statement | None, measure: bool) -> bool:
@@ -408,7 +517,9 @@ class Applier:
             if own_tx:
                 conn.execute("begin")
             if owner is not None:
-                conn.execute(_lend_schemas(owner))
+                conn.execute(
+                    _lend_schemas(owner, _trigger_function(stmt) if stmt is not None else None)
+                )
                 conn.execute(sql.SQL("set local role {}").format(sql.Identifier(owner)))
             with self.watchdog.statement():
                 conn.execute(text.encode("utf-8"))
@@ -423,7 +534,10 @@ class Applier:
             if self.watchdog.expired:
                 raise
             raise _StatementFailed(
-                self._failure(parsed, stmt, text, exc, result.migration, emulated=owner is not None)
+                self._failure(
+                    parsed, stmt, text, exc, result.migration, emulated=owner is not None
+                ),
+                stmt,
             ) from exc
         if before is not None and stmt is not None:
             result.measures.extend(self._measure(parsed, stmt, before))
@@ -458,6 +572,7 @@ class Applier:
             earlier_unverified=[p for p in self.unverified_before if p != migration.path],
             base_failed=self.base_failed if migration.pr else [],
             no_history=migration.pr and self.base_seen == 0,
+            extensions_skipped=tuple(self.extensions_skipped),
         )
         first = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
         return Failure(
@@ -540,9 +655,10 @@ def _strongest(modes: tuple[str, ...]) -> int:
 
 
 class _StatementFailed(Exception):
-    def __init__(self, failure: Failure) -> None:
+    def __init__(self, failure: Failure, stmt: Statement | None) -> None:
         super().__init__(failure.message)
         self.failure = failure
+        self.stmt = stmt
 
 
 class _quiet:

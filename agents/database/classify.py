@@ -71,6 +71,7 @@ def classify_failure(
     earlier_unverified: list[str],
     base_failed: list[str],
     no_history: bool = False,
+    extensions_skipped: tuple[str, ...] = (),
 ) -> tuple[Verdict, str | None]:
     """(``fails`` | ``unverified``, reason) for one failed statement."""
     lowered = message.lower()
@@ -92,6 +93,10 @@ def classify_failure(
         return "unverified", (
             "policy/trigger statements on Supabase's own tables run through supautils, "
             "which the review only approximates"
+        )
+    if extensions_skipped and (sqlstate in _UNDEFINED or sqlstate == "42501"):
+        return "unverified", (
+            f"the review could not install {', '.join(extensions_skipped)}, which this may rely on"
         )
     if earlier_unverified:
         return "unverified", (

@@ -33,8 +33,9 @@ from agents.database.privileges import PrivilegeFact
 from agents.findings import Finding, Severity
 
 
-def failure_finding(failure: Failure) -> Finding:
-    """DB001 (deploy fails) or DB002 (could not verify) for one failed PR statement."""
+def failure_finding(failure: Failure, *, left_out: bool = False) -> Finding:
+    """DB001 (deploy fails) or DB002 (could not verify) for one failed PR statement
+    (``left_out``: the review applied the rest of the file without it)."""
     error = f"ERROR {failure.sqlstate}: {failure.message}"
     extra = "".join(
         f"\n{label}: {text}"
@@ -70,7 +71,12 @@ def failure_finding(failure: Failure) -> Finding:
         source="database",
         message=(
             f"Applying it failed with `{error}`, but {failure.reason}: this is not a claim that "
-            "the deploy fails. The statements after it were not checked."
+            "the deploy fails. "
+            + (
+                "The review applied the rest of the file without it."
+                if left_out
+                else "The statements after it were not checked."
+            )
         ),
         help="Nothing to fix if it applies on your Supabase project (`supabase db reset`).",
         evidence=f"{failure.statement}\n→ {error}{extra}",

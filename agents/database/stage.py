@@ -25,7 +25,14 @@ from psycopg import sql
 from agents.changes import ChangedFile, FileStatus, Workspace
 from agents.database import pool as shared
 from agents.database import scope as probe_scope
-from agents.database.apply import Applier, FileResult, LockMeasure, Migration, migration_from
+from agents.database.apply import (
+    Applier,
+    Failure,
+    FileResult,
+    LockMeasure,
+    Migration,
+    migration_from,
+)
 from agents.database.errors import DatabaseUnavailable
 from agents.database.extensions import extension_files
 from agents.database.findings import failure_finding
@@ -291,6 +298,8 @@ def _run_project(
                 regime = wanted
             result = applier.apply(mig)
             run.results.append(result)
+            if result.skipped and result.applied:
+                outcome.notes.append(_skipped_note(mig.path, result.skipped))
             if result.applied:
                 run.base_applied += 1
             elif result.failure is not None:
@@ -312,6 +321,12 @@ def _run_project(
             run.results.append(result)
             outcome.measures.extend(result.measures)
             outcome.measured.setdefault(mig.path, []).extend(result.measured)
+            for skipped in result.skipped:
+                if not unverified_paths:
+                    outcome.findings.append(failure_finding(skipped, left_out=True))
+                if skipped.path not in unverified_paths:
+                    unverified_paths.append(skipped.path)
+                outcome.unverified.append(f"{skipped.path}:{skipped.line}: {skipped.reason}")
             if result.applied:
                 run.pr_applied += 1
                 continue
@@ -323,7 +338,8 @@ def _run_project(
                 # mostly follows from it, and a finding per later file is noise
                 if not unverified_paths:
                     outcome.findings.append(failure_finding(failure))
-                unverified_paths.append(failure.path)
+                if failure.path not in unverified_paths:
+                    unverified_paths.append(failure.path)
                 outcome.unverified.append(f"{failure.path}:{failure.line}: {failure.reason}")
             else:
                 outcome.findings.append(failure_finding(failure))
@@ -439,3 +455,12 @@ def run_database_stage(
         outcome.findings.clear()
         outcome.probes.clear()
     return outcome
+
+
+def _skipped_note(path: str, skipped: list[Failure]) -> str:
+    """The note for a base file applied without the statements the server cannot run."""
+    first = skipped[0]
+    return (
+        f"base migration {path} applied without {len(skipped)} statement(s) the review "
+        f"cannot run (line {first.line}: {first.sqlstate} {first.message})"
+    )

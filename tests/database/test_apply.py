@@ -131,7 +131,7 @@ def test_failure_after_an_unverified_migration_is_not_claimed() -> None:
     # one "could not verify" finding for the first file; the consequence is a note
     [f] = out.findings
     assert f.rule == DB_UNVERIFIED and f.path.endswith("20261201000000_gis.sql")
-    assert [u.split(":")[0].rsplit("/", 1)[-1] for u in out.unverified] == [
+    assert list(dict.fromkeys(u.split(":")[0].rsplit("/", 1)[-1] for u in out.unverified)) == [
         "20261201000000_gis.sql",
         "20261202000000_idx.sql",
     ]
@@ -254,3 +254,77 @@ def test_platform_policy_naming_a_private_schema_function_applies_and_lends_noth
     }
     out = stage(BASE, head)
     assert out.findings == [] and out.unverified == []
+
+
+def test_an_extension_the_server_lacks_costs_only_its_own_statements() -> None:
+    # an init migration that also creates `wrappers` (and its foreign-data wrapper) and
+    # `pgjwt` still lays its tables: the PR on top of them is applied and judged
+    base = {
+        "20240101000000_init.sql": (
+            "create extension if not exists wrappers with schema extensions;\n"
+            "create foreign data wrapper stripe_wrapper handler stripe_fdw_handler\n"
+            "  validator stripe_fdw_validator;\n"
+            "create extension if not exists pgjwt with schema extensions;\n"
+            + BASE["20240101000000_init.sql"]
+        )
+    }
+    head: dict[str, str | None] = {
+        "20261201000000_note.sql": "alter table public.orders add column note text;\n",
+        "20261202000000_token.sql": "select extensions.sign('{}'::json, 'secret');\n",
+    }
+    out = stage(base, head)
+    assert any("applied without 3 statement(s)" in n and "wrappers" in n for n in out.notes)
+    assert not any("did not apply" in n for n in out.notes)
+    # a PR failure on what the missing extension provides is not claimed as a deploy failure
+    [f] = out.findings
+    assert f.rule == DB_UNVERIFIED and f.path.endswith("20261202000000_token.sql")
+    assert "wrappers, pgjwt" in f.message
+
+
+def test_a_table_statement_is_never_left_out() -> None:
+    base = {
+        "20240101000000_init.sql": (
+            "create extension if not exists pgjwt with schema extensions;\n"
+            "create table public.tokens (id int default extensions.nope());\n"
+            + BASE["20240101000000_init.sql"]
+        )
+    }
+    out = stage(base, {"20261201000000_x.sql": "alter table public.orders add column y int;\n"})
+    assert any("20240101000000_init.sql did not apply" in n for n in out.notes)
+
+
+def test_trigger_on_auth_users_calling_a_function_public_cannot_execute() -> None:
+    # supautils creates the trigger as a superuser: a function whose EXECUTE was revoked
+    # from PUBLIC is still a valid trigger function, and no grant is left behind
+    head: dict[str, str | None] = {
+        "20261201000000_signup.sql": (
+            "create function public.on_signup() returns trigger language plpgsql\n"
+            "  security definer set search_path = '' as $$ begin return new; end $$;\n"
+            "revoke execute on function public.on_signup() from public;\n"
+            "create trigger on_signup after insert on auth.users\n"
+            "  for each row execute function public.on_signup();\n"
+            "do $$ begin\n"
+            "  if has_function_privilege('supabase_auth_admin', 'public.on_signup()', 'EXECUTE')\n"
+            "  then raise exception 'execute was left granted'; end if;\n"
+            "end $$;\n"
+        )
+    }
+    out = stage(BASE, head)
+    assert out.findings == [] and out.unverified == []
+
+
+def test_a_pr_extension_the_server_lacks_is_one_info_and_the_rest_applies() -> None:
+    head: dict[str, str | None] = {
+        "20261201000000_stripe.sql": (
+            "create extension if not exists wrappers with schema extensions;\n"
+            "do $$ begin create foreign data wrapper stripe_wrapper\n"
+            "  handler stripe_fdw_handler validator stripe_fdw_validator; end $$;\n"
+            "create table public.invoices (id bigint primary key);\n"
+        ),
+        "20261202000000_more.sql": "alter table public.invoices add column total int;\n",
+    }
+    out = stage(BASE, head)
+    [f] = out.findings
+    assert f.rule == DB_UNVERIFIED and f.line == 1
+    assert "applied the rest of the file without it" in f.message
+    assert not any("did not apply" in n or "not applied" in n for n in out.notes)

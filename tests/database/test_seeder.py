@@ -150,6 +150,17 @@ def test_tables_that_cannot_be_seeded_are_listed_with_the_reason(server: Server)
         assert "references public.odd" in reasons["child"]
 
 
+def test_a_table_needing_a_storage_object_says_so(server: Server) -> None:
+    sql = """
+    create table public.documents (id uuid primary key default gen_random_uuid(),
+      storage_object_id uuid not null references storage.objects (id));
+    """
+    with seeded(server, sql) as (seed, catalog, _):
+        reasons = {catalog.tables[oid].name: why for oid, why in seed.not_seeded.items()}
+        assert "references storage.objects" in reasons["documents"]
+        assert "table 1" not in reasons["documents"]  # a name, never an oid
+
+
 def test_role_columns_of_per_user_tables_stay_unprivileged(server: Server) -> None:
     sql = """
     create table public.user_roles (user_id uuid not null references auth.users (id),

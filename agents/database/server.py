@@ -33,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -216,6 +217,10 @@ class Server:
     """Private temp dir: ``data/``, ``ext/`` (extension control files), the socket, the log."""
     process: subprocess.Popen[bytes] | None = None
     settings: dict[str, str] = field(default_factory=dict)
+    platform_template: str | None = None
+    """Name of the database holding the laid platform that project databases are copied
+    from (:func:`agents.database.platform.create_project_database`), once it exists."""
+    template_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def socket_dir(self) -> str:

@@ -125,3 +125,27 @@ def test_postgres_creates_supabase_extensions(
     with db.transaction(force_rollback=True):
         db.execute(create)
         assert db.execute(call).fetchone() is not None
+
+
+def test_project_databases_are_copies_that_do_not_share_changes(server: Server) -> None:
+    # the platform is laid once per server; each project database is a copy of it, so a
+    # PR's changes in one project never show up in another
+    first, second = (f"copy_{uuid.uuid4().hex[:8]}" for _ in range(2))
+    create_project_database(server, first)
+    template = server.platform_template
+    assert template is not None
+    with server.connect("postgres", first) as conn:
+        conn.execute("create table public.only_here (id int)")
+        conn.execute("create schema only_here_too")
+    create_project_database(server, second)
+    assert server.platform_template == template
+    with server.connect("postgres", second) as conn:
+        assert conn.execute("select to_regclass('public.only_here')").fetchone() == (None,)
+        schemas = conn.execute("select count(*) from pg_namespace where nspname = 'only_here_too'")
+        assert schemas.fetchone() == (0,)
+        assert conn.execute("select to_regprocedure('auth.uid()') is not null").fetchone() == (
+            True,
+        )
+        # and the template itself is out of PR SQL's reach
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"drop database {template}")

@@ -126,15 +126,20 @@ _TEMPLATE = "architect_review_platform"
 """The database the platform is laid in once per server; project databases copy it."""
 
 
-def create_project_database(server: Server, dbname: str) -> None:
+def create_project_database(server: Server, dbname: str, *, from_template: bool = True) -> None:
     """A fresh database owned by ``postgres`` with the platform laid in it.
 
-    The platform is laid once per server, in a template database, and each project
-    database is a copy of it: a file copy takes a fifth of the time of replaying the
-    platform's SQL, for every review and every project of a monorepo.  PR SQL never
-    connects to the template (it runs in the copies, as ``postgres``, which does not own
-    it).
+    ``from_template``: the platform is laid once per server, in a template database, and
+    each project database is a copy of it — a file copy takes a fifth of the time of
+    replaying the platform's SQL, which pays from the second database on (a monorepo's
+    projects, a server shared by a test suite).  PR SQL never connects to the template
+    (it runs in the copies, as ``postgres``, which does not own it).  Otherwise the
+    platform is laid in place (a review of one project).
     """
+    if not from_template:
+        _create_database(server, dbname, "template0")
+        _lay_project(server, dbname)
+        return
     with server.template_lock:
         if server.platform_template is None:
             # owned by the bootstrap superuser: `postgres` (and so PR SQL) cannot drop,

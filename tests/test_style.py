@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from tests.style_tools import ROOT, tool
+from tests.style_tools import ROOT, MypyRun, tool
 
 pytestmark = pytest.mark.style
 
@@ -28,6 +28,6 @@ def test_ruff_check() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_strict(mypy_run: subprocess.Popen[str]) -> None:
-    out, err = mypy_run.communicate()
-    assert mypy_run.returncode == 0, out + err
+def test_mypy_strict(mypy_run: MypyRun) -> None:
+    code, out = mypy_run.result()
+    assert code == 0, out

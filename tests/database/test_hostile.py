@@ -81,7 +81,7 @@ def test_timeouts_stop_runaway_sql_and_the_review_completes(attack: str) -> None
     out = stage(
         BASE,
         {"20261201000000_slow.sql": attack + "\n"},
-        DatabaseSettings(statement_timeout=0.3, deadline=20.0),
+        DatabaseSettings(statement_timeout=1.0, deadline=20.0),
     )
     assert time.monotonic() - started < 15
     assert out.status == "ran"
@@ -130,7 +130,7 @@ def test_a_policy_that_sleeps_cannot_outlive_the_deadline() -> None:
     out = stage(
         BASE,
         {"20261201000000_slow.sql": sql},
-        DatabaseSettings(statement_timeout=0.5, deadline=8.0),
+        DatabaseSettings(statement_timeout=1.0, deadline=8.0),
     )
     assert time.monotonic() - started < 8.0 + 5.0
     assert out.status in ("ran", "deadline")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, cast
@@ -311,6 +312,29 @@ def build_graph(
     architect; ``llm_model`` is the model it asks (for the footer's cost).
     """
     stages = registry.STAGES if stages is None else tuple(stages)
+    if llm is None and stages is registry.STAGES:
+        # the rules-only graph of the registry's stages is always the same graph, and
+        # compiling it (LangGraph inspects every node's code) costs ~10 ms a review
+        with _DEFAULT_LOCK:
+            for built_for, compiled in _DEFAULT_GRAPH:
+                if built_for is stages:
+                    return compiled
+            compiled = _compile(stages, None, None)
+            _DEFAULT_GRAPH[:] = [(stages, compiled)]
+            return compiled
+    return _compile(stages, llm, llm_model)
+
+
+_DEFAULT_GRAPH: list[
+    tuple[tuple[Stage, ...], CompiledStateGraph[ReviewState, None, ReviewInput, ReviewOutput]]
+] = []
+"""The compiled rules-only graph, with the stages tuple it was built for."""
+_DEFAULT_LOCK = threading.Lock()
+
+
+def _compile(
+    stages: tuple[Stage, ...], llm: LlmReviewer | None, llm_model: str | None
+) -> CompiledStateGraph[ReviewState, None, ReviewInput, ReviewOutput]:
     names = [s.name for s in stages]
     graph = StateGraph(ReviewState, input_schema=ReviewInput, output_schema=ReviewOutput)
     graph.add_node("load", _load)

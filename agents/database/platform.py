@@ -147,19 +147,32 @@ def create_project_database(server: Server, dbname: str, *, from_template: bool 
             _create_database(server, _TEMPLATE, "template0", owner=BOOTSTRAP_USER, replace=True)
             _lay_project(server, _TEMPLATE)
             server.platform_template = _TEMPLATE
-    _create_database(server, dbname, server.platform_template)
+    # FILE_COPY copies the template's files (two checkpoints, cheap with fsync off) instead
+    # of writing every page to the WAL: 20 ms instead of 50 ms per copy
+    _create_database(
+        server, dbname, server.platform_template, file_copy=server.binaries.major >= 15
+    )
 
 
 def _create_database(
-    server: Server, dbname: str, template: str, *, owner: str = "postgres", replace: bool = False
+    server: Server,
+    dbname: str,
+    template: str,
+    *,
+    owner: str = "postgres",
+    replace: bool = False,
+    file_copy: bool = False,
 ) -> None:
     with server.connect(BOOTSTRAP_USER, "postgres") as conn:
         try:
             if replace:
                 conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(dbname)))
             conn.execute(
-                sql.SQL("create database {} owner {} template {}").format(
-                    sql.Identifier(dbname), sql.Identifier(owner), sql.Identifier(template)
+                sql.SQL("create database {} owner {} template {}{}").format(
+                    sql.Identifier(dbname),
+                    sql.Identifier(owner),
+                    sql.Identifier(template),
+                    sql.SQL(" strategy file_copy" if file_copy else ""),
                 )
             )
         except psycopg.Error as exc:

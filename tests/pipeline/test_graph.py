@@ -250,3 +250,13 @@ def test_llm_findings_are_verified_by_the_architect() -> None:
     ]
     assert review.stats.llm_dropped == 1
     assert review.verdict == "comment"
+
+
+def test_the_rules_only_graph_of_the_registry_is_compiled_once() -> None:
+    from agents import registry
+    from pipeline.graph import build_graph
+
+    first = build_graph()
+    assert build_graph() is first and build_graph(stages=registry.STAGES) is first
+    # any other set of stages (a test double, an extra stage) gets its own graph
+    assert build_graph(stages=registry.STAGES[:1]) is not first

@@ -39,7 +39,7 @@ from typing import cast
 import psycopg
 from psycopg import sql
 
-from agents.database.classify import Verdict, classify_failure
+from agents.database.classify import AFTER_A_MISSING_EXTENSION, Verdict, classify_failure
 from agents.database.platform import PLATFORM_OWNERS
 from agents.database.watchdog import Watchdog
 from agents.sql.ast import qualname_of_rangevar
@@ -278,20 +278,12 @@ def _trigger_function(stmt: Statement) -> str | None:
     ]
     if not names or not all(names):
         return None
-    return ".".join(_quote_ident(n) for n in names) + "()"
-
-
-def _quote_ident(name: str) -> str:
-    """PostgreSQL's quote_ident for a name we pass back as text."""
-    return '"' + name.replace('"', '""') + '"'
+    return sql.Identifier(*names).as_string(None) + "()"
 
 
 _MAX_SKIPPED = 25
 """Statements one file may leave out before it counts as failed."""
 
-_AFTER_A_MISSING_EXTENSION = frozenset({"42883", "42704", "3F000", "42P01", "42703", "42501"})
-"""undefined function / object / schema / table / column, and insufficient privilege (a
-foreign-data wrapper only an installed extension lets ``postgres`` create)."""
 
 _FOREIGN_DATA = frozenset(
     {
@@ -414,7 +406,7 @@ class Applier:
             return False
         if stmt.kind in _FOREIGN_DATA:
             return True  # wrappers, servers, foreign tables exist only through an extension
-        return failure.sqlstate in _AFTER_A_MISSING_EXTENSION and stmt.kind in _BUILDS_ON_EXTENSIONS
+        return failure.sqlstate in AFTER_A_MISSING_EXTENSION and stmt.kind in _BUILDS_ON_EXTENSIONS
 
     def _attempt(
         self,

@@ -33,6 +33,9 @@ Verdict = Literal["fails", "unverified"]
 STUB_SQLSTATE = "AR000"
 _UNDEFINED = frozenset({"42883", "42704", "3F000", "42P01", "42703"})
 """undefined function / object / schema / table / column."""
+AFTER_A_MISSING_EXTENSION = _UNDEFINED | {"42501"}
+"""What a statement fails with when an extension the server lacks was left out: something
+undefined, or a privilege only its installation gives (creating a foreign-data wrapper)."""
 _QUOTED = re.compile(r'"([^"]+)"')
 _DOTTED = re.compile(r"\b([a-z_][a-z0-9_$]*)\.([a-z_][a-z0-9_$]*)\b")
 
@@ -94,7 +97,7 @@ def classify_failure(
             "policy/trigger statements on Supabase's own tables run through supautils, "
             "which the review only approximates"
         )
-    if extensions_skipped and (sqlstate in _UNDEFINED or sqlstate == "42501"):
+    if extensions_skipped and sqlstate in AFTER_A_MISSING_EXTENSION:
         return "unverified", (
             f"the review could not install {', '.join(extensions_skipped)}, which this may rely on"
         )

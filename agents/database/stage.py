@@ -314,6 +314,16 @@ def _run_project(
         before = snapshot(conn, api.schemas)
         before_probe = probe_scope.take(conn) if settings.probe else None
         unverified_paths: list[str] = []
+
+        def could_not_verify(failure: Failure, *, left_out: bool) -> None:
+            # one "could not verify" per project: what fails after the first one mostly
+            # follows from it, and a finding per later file is noise
+            if not unverified_paths:
+                outcome.findings.append(failure_finding(failure, left_out=left_out))
+            if failure.path not in unverified_paths:
+                unverified_paths.append(failure.path)
+            outcome.unverified.append(f"{failure.path}:{failure.line}: {failure.reason}")
+
         for mig in pr:
             wanted = regime_for(mig.version, api, settings.grant_regime)
             if wanted != regime:
@@ -324,11 +334,7 @@ def _run_project(
             outcome.measures.extend(result.measures)
             outcome.measured.setdefault(mig.path, []).extend(result.measured)
             for skipped in result.skipped:
-                if not unverified_paths:
-                    outcome.findings.append(failure_finding(skipped, left_out=True))
-                if skipped.path not in unverified_paths:
-                    unverified_paths.append(skipped.path)
-                outcome.unverified.append(f"{skipped.path}:{skipped.line}: {skipped.reason}")
+                could_not_verify(skipped, left_out=True)
             if result.applied:
                 run.pr_applied += 1
                 continue
@@ -336,13 +342,7 @@ def _run_project(
             if failure is None:
                 continue
             if failure.verdict == "unverified":
-                # one "could not verify" per project: what fails after the first one
-                # mostly follows from it, and a finding per later file is noise
-                if not unverified_paths:
-                    outcome.findings.append(failure_finding(failure))
-                if failure.path not in unverified_paths:
-                    unverified_paths.append(failure.path)
-                outcome.unverified.append(f"{failure.path}:{failure.line}: {failure.reason}")
+                could_not_verify(failure, left_out=False)
             else:
                 outcome.findings.append(failure_finding(failure))
                 rest = pr[pr.index(mig) + 1 :]

@@ -79,14 +79,12 @@ class AppliedMigrationEdited(PerfRule):
         if ctx.file.status == FileStatus.DELETED:
             deleted = sorted(r.path for r in analysis.removed_migrations if r.renamed_to is None)
             if deleted and deleted[0] == path:  # one finding for all of the project's deletions
-                names = [f"`{PurePosixPath(p).name}`" for p in deleted]
-                more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-                shown = ", ".join(names[:5]) + more
-                what = "a migration" if len(names) == 1 else "migrations"
+                what = "a migration" if len(deleted) == 1 else "migrations"
                 yield self.finding(
                     path,
                     None,
-                    f"The PR deletes {shown}, {what} the base branch already has. " + _NOT_AGAIN,
+                    f"The PR deletes {_listed(deleted)}, {what} the base branch already has. "
+                    + _NOT_AGAIN,
                     "Keep the files; undo what they did in a new migration.",
                     title="Applied migration deleted",
                 )
@@ -108,45 +106,42 @@ class AppliedMigrationEdited(PerfRule):
                 title="Applied migration renamed",
             )
             return
-        if not statements_differ(base_text, ctx.parsed.text):
-            return  # comments or formatting only: nothing runs differently
         edited = _edited_in_place(analysis)
+        if path not in edited:
+            return  # comments or formatting only: nothing runs differently
+        if len(edited) >= _ONE_FINDING_FROM and path != edited[0]:
+            return  # the project's first edited migration speaks for all of them
+        removed = [
+            r.head_line
+            for r in removed_statements(base_text, ctx.parsed.text)
+            if r.head_line is not None
+        ]
+        first = min(ctx.file.added_lines or removed, default=None)
         if len(edited) >= _ONE_FINDING_FROM:
-            if path == edited[0]:
-                yield self._sweeping_edit(path, edited, ctx)
+            yield self.finding(
+                path,
+                first,
+                f"The PR edits {len(edited)} migrations the base branch already has: "
+                f"{_listed(edited)}. " + _NOT_AGAIN,
+                "Revert the edits and make the changes in new migrations "
+                "(`supabase migration new`); if the history is being squashed on purpose, "
+                "repair the remote history (`supabase migration repair`) in the same deploy.",
+                title="Applied migrations edited",
+            )
             return
         yield self.finding(
             path,
-            _first_change(ctx, base_text),
+            first,
             f"The PR edits `{PurePosixPath(path).name}`, a migration the base branch already "
             "has. " + _NOT_AGAIN,
             "Revert the edit and make the change in a new migration (`supabase migration new`).",
         )
 
-    def _sweeping_edit(self, path: str, edited: list[str], ctx: PerfContext) -> Finding:
-        names = [f"`{PurePosixPath(p).name}`" for p in edited]
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        base_text = ctx.analysis.base_texts.get(ctx.analysis.edited_from[path], "")
-        return self.finding(
-            path,
-            _first_change(ctx, base_text),
-            f"The PR edits {len(edited)} migrations the base branch already has: {shown}. "
-            + _NOT_AGAIN,
-            "Revert the edits and make the changes in new migrations "
-            "(`supabase migration new`); if the history is being squashed on purpose, "
-            "repair the remote history (`supabase migration repair`) in the same deploy.",
-            title="Applied migrations edited",
-        )
 
-
-def _first_change(ctx: PerfContext, base_text: str) -> int | None:
-    """The first added line, else the head line of the first removed statement."""
-    removed = [
-        r.head_line
-        for r in removed_statements(base_text, ctx.parsed.text)
-        if r.head_line is not None
-    ]
-    return min(ctx.file.added_lines or removed, default=None)
+def _listed(paths: list[str]) -> str:
+    """File names in backticks, the first five and how many more."""
+    names = [f"`{PurePosixPath(p).name}`" for p in paths]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _edited_in_place(analysis: SchemaAnalysis) -> list[str]:
@@ -160,9 +155,7 @@ def _edited_in_place(analysis: SchemaAnalysis) -> list[str]:
                 for head, base in analysis.edited_from.items()
                 if head == base
                 and head in analysis.parsed
-                and statements_differ(
-                    analysis.base_texts.get(base, ""), analysis.parsed[head].text
-                )
+                and statements_differ(analysis.base_texts.get(base, ""), analysis.parsed[head].text)
             )
             analysis.memo["applied-migrations-edited"] = found
         return list(found)

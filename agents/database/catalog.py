@@ -73,6 +73,14 @@ class Column:
     domain_checks: tuple[str, ...] = ()
     domain: str | None = None
     """The domain's name when the column's type is a domain."""
+
+    def literal(self, value: object) -> sql.Composable:
+        """``NULL``, or the value as a literal cast to the column's type (how the seeder and
+        the probes write rows)."""
+        if value is None:
+            return sql.SQL("NULL")
+        return sql.SQL("{}::{}").format(sql.Literal(str(value)), sql.SQL(self.type_sql))
+
     length: int | None = None
     """``varchar(n)``/``char(n)``: at most n characters."""
 
@@ -142,6 +150,12 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    def overriding(self, names: list[str]) -> sql.Composable:
+        """``overriding system value`` when one of ``names`` is a GENERATED ALWAYS identity
+        (an insert naming it is refused otherwise), else nothing."""
+        always = any((c := self.column(n)) is not None and c.identity == "a" for n in names)
+        return sql.SQL("overriding system value " if always else "")
 
 
 @dataclass(frozen=True)

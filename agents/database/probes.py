@@ -384,25 +384,13 @@ class Prober:
 
     def _insert(self, target: Target, row: dict[str, str | None]) -> sql.Composable:
         table = target.table
-        names = [c for c in row if (col := table.column(c)) is not None and not col.generated]
-        overriding = any(
-            (col := table.column(c)) is not None and col.identity == "a" for c in names
-        )
-        values = []
-        for c in names:
-            col = table.column(c)
-            assert col is not None
-            value = row[c]
-            values.append(
-                sql.SQL("NULL")
-                if value is None
-                else sql.SQL("{}::{}").format(sql.Literal(value), sql.SQL(col.type_sql))
-            )
+        columns = [col for c in row if (col := table.column(c)) is not None and not col.generated]
+        names = [col.name for col in columns]
         return sql.SQL("insert into {} ({}) {}values ({})").format(
             table.ident,
             sql.SQL(", ").join(sql.Identifier(c) for c in names),
-            sql.SQL("overriding system value " if overriding else ""),
-            sql.SQL(", ").join(values),
+            table.overriding(names),
+            sql.SQL(", ").join(col.literal(row[col.name]) for col in columns),
         )
 
     def _private_refs(self, target: Target, base: Baseline) -> list[tuple[list[str], Row]]:

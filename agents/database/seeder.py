@@ -604,9 +604,6 @@ class Seeder:
 
     def _insert_many(self, table: Table, world: World, plans: list[dict[str, Any]]) -> list[Row]:
         names = list(dict.fromkeys(c for plan in plans for c in plan))
-        overriding = any(
-            (col := table.column(c)) is not None and col.identity == "a" for c in names
-        )
         rows_sql: list[sql.Composable] = []
         for plan in plans:
             items: list[sql.Composable] = []
@@ -614,20 +611,13 @@ class Seeder:
                 column = table.column(c)
                 assert column is not None
                 value = plan.get(c, DEFAULT)
-                if value is DEFAULT:
-                    items.append(sql.SQL("DEFAULT"))
-                elif value is None:
-                    items.append(sql.SQL("NULL"))
-                else:
-                    items.append(
-                        sql.SQL("{}::{}").format(sql.Literal(str(value)), sql.SQL(column.type_sql))
-                    )
+                items.append(sql.SQL("DEFAULT") if value is DEFAULT else column.literal(value))
             rows_sql.append(sql.SQL("({})").format(sql.SQL(", ").join(items)))
         returning = _returning(table)
         query = sql.SQL("insert into {} ({}) {}values {} returning {}").format(
             table.ident,
             sql.SQL(", ").join(sql.Identifier(c) for c in names),
-            sql.SQL("overriding system value " if overriding else ""),
+            table.overriding(names),
             sql.SQL(", ").join(rows_sql),
             returning,
         )
@@ -638,25 +628,17 @@ class Seeder:
 
     def _insert(self, table: Table, world: World, values: dict[str, Any]) -> Row:
         names = [c for c in values if values[c] is not DEFAULT]
-        overriding = any(
-            (col := table.column(c)) is not None and col.identity == "a" for c in names
-        )
         items: list[sql.Composable] = []
         for c in names:
             column = table.column(c)
             assert column is not None
-            value = values[c]
-            items.append(
-                sql.SQL("NULL")
-                if value is None
-                else sql.SQL("{}::{}").format(sql.Literal(str(value)), sql.SQL(column.type_sql))
-            )
+            items.append(column.literal(values[c]))
         returning = _returning(table)
         if names:
             query = sql.SQL("insert into {} ({}) {}values ({}) returning {}").format(
                 table.ident,
                 sql.SQL(", ").join(sql.Identifier(c) for c in names),
-                sql.SQL("overriding system value " if overriding else ""),
+                table.overriding(names),
                 sql.SQL(", ").join(items),
                 returning,
             )

@@ -102,7 +102,7 @@ class SupabaseProject:
     def migrations_in(self, paths: Iterable[str]) -> list[str]:
         """The migrations among ``paths``, in the order the CLI applies them (file name)."""
         return sorted(
-            (p for p in paths if self.is_migration(p)), key=lambda p: PurePosixPath(p).name
+            (p for p in paths if self.is_migration(p)), key=lambda p: p.rpartition("/")[2]
         )
 
 
@@ -165,7 +165,8 @@ def discover_projects(
     else:
         roots: set[str] = set()
         for path in paths:
-            parts = PurePosixPath(path).parts
+            # split, not PurePosixPath: this runs once per file of the repository
+            parts = tuple(p for p in path.split("/") if p not in ("", "."))
             for i, part in enumerate(parts[:-1]):
                 if part != PROJECT_DIR_NAME or _skipped_dir(parts[:i]):
                     continue

@@ -16,8 +16,9 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Iterator
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, ClassVar, Generic, TypeVar
 
 from agents.findings import Finding, Severity, Specialist
 
@@ -54,6 +55,10 @@ _ACRONYMS = {
 }
 
 
+_TITLES: dict[type[Rule[Any]], str] = {}
+"""Each rule class's title, built on first use (see :meth:`Rule.title`)."""
+
+
 class Rule(Generic[CtxT]):
     """Base of every deterministic rule; subclasses set the ClassVars and ``check``."""
 
@@ -67,6 +72,15 @@ class Rule(Generic[CtxT]):
     """True when the rule judges one expression on its own, so it still runs on a file
     known only from its diff hunks (no repository); rules that need the whole file or
     function (a missing CORS preflight, an uncaught exception) do not."""
+    statement_kinds: ClassVar[frozenset[str] | None] = None
+    """For a rule over one SQL file: the statement kinds of which the PR must add or edit
+    at least one in the file for the rule to have anything to say: pglast node names
+    (``IndexStmt``) or one ALTER TABLE sub-command (``AlterTableStmt.AT_SetNotNull``,
+    see :attr:`agents.sql.parse.Statement.kinds`).  The runner skips the rule on other
+    files, so a PR of 300 one-statement migrations runs a few rules per file, not all
+    of them.  ``None``: run on every file.  ``tests/rules/test_statement_kinds.py`` runs
+    each rule unfiltered over every SQL file the tests hold and fails if a declaration
+    would hide a finding, or declares a kind no finding needs."""
     whole_function: ClassVar[bool] = False
     """True when a finding can be caused by a change anywhere in its enclosing function
     (a handler without a preflight): in a modified file it is kept when any line of that
@@ -105,8 +119,16 @@ class Rule(Generic[CtxT]):
     def title(cls) -> str:
         """Human title from the rule name (``table-without-rls`` → ``Table without RLS``).
 
-        Acronyms stay upper-case so the comment reads like a person wrote it.
+        Acronyms stay upper-case so the comment reads like a person wrote it.  Built once
+        per rule class: a large PR asks it for every finding.
         """
+        title = _TITLES.get(cls)
+        if title is None:
+            title = _TITLES[cls] = cls._title_from_name()
+        return title
+
+    @classmethod
+    def _title_from_name(cls) -> str:
         words = cls.name.replace("_", "-").split("-")
         out = [_ACRONYMS.get(w.lower(), w) for w in words if w]
         if out and out[0] == out[0].lower():
@@ -132,6 +154,31 @@ class Rule(Generic[CtxT]):
         if current:
             sections[current] = "\n".join(buf).strip()
         return sections
+
+
+class RulesByStatement(Generic[CtxT]):
+    """A rule registry that hands each SQL file only the rules its statements can feed.
+
+    See :attr:`Rule.statement_kinds`.  The answer for a set of statement kinds is
+    kept: a large PR's files repeat a handful of combinations, so choosing a file's
+    rules costs a dict lookup, not a pass over the registry."""
+
+    def __init__(self, rules: Sequence[type[Rule[CtxT]]]) -> None:
+        self.rules = tuple(rules)
+        self._chosen: dict[frozenset[str], tuple[type[Rule[CtxT]], ...]] = {}
+
+    def for_kinds(self, kinds: AbstractSet[str]) -> tuple[type[Rule[CtxT]], ...]:
+        """The rules that can find something in a file whose changed statements are of
+        ``kinds``, in registry order."""
+        key = frozenset(kinds)
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = self._chosen[key] = tuple(
+                r
+                for r in self.rules
+                if r.statement_kinds is None or not r.statement_kinds.isdisjoint(key)
+            )
+        return chosen
 
 
 def run_rule(rule: Rule[CtxT], ctx: CtxT, path: str, notes: list[str]) -> list[Finding]:

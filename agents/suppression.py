@@ -201,9 +201,7 @@ def from_comments(path: str, comments: Iterable[Comment]) -> FileSuppressions:
         suppressions.append(
             Suppression(comment.line, comment.end_line, comment.own_line, codes, reason)
         )
-    return FileSuppressions(
-        path, tuple(suppressions), tuple(malformed), frozenset(comment_lines)
-    )
+    return FileSuppressions(path, tuple(suppressions), tuple(malformed), frozenset(comment_lines))
 
 
 def _body(comment: str) -> str:

@@ -14,7 +14,8 @@ For each migration-safety class (see ``CLASSES``) it prints how many statements
 each tool flags, how many both flag, and every disagreement pattern with a
 sentence on who is right. Then the wall time of each tool on the generated
 input, measured in one run: squawk as one process over all files, our rules
-in-process (parse + schema replay + all schema_performance rules), and the
+in-process (parse + schema replay + all schema_performance rules, with the
+cyclic collector paused as in a review: ``pipeline.gc_pause``), and the
 whole ``architect-review review`` CLI (all specialists, git diff included) on a
 git repository holding the same files.
 
@@ -49,6 +50,7 @@ from agents.schema_performance.agent import run_rules  # noqa: E402
 from agents.sql import analysis as sql_analysis  # noqa: E402
 from agents.sql.analysis import analyse  # noqa: E402
 from agents.sql.parse import ParsedSql, parse_sql  # noqa: E402
+from pipeline.gc_pause import gc_paused  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "cases"
 MIGRATIONS = "supabase/migrations/"
@@ -387,11 +389,13 @@ def workspace(base: dict[str, str], head_files: dict[str, str]) -> Workspace:
 def run_ours(ws: Workspace) -> tuple[dict[tuple[str, int], set[str]], float, float]:
     """(path, statement index) → our classes; wall time of the whole run, and of its
     first step, parsing and replaying the schema (shared with rls_security)."""
-    start = time.perf_counter()
-    analyse(ws)
-    model_time = time.perf_counter() - start
-    outcome = run_rules(ws.files, ws)
-    elapsed = time.perf_counter() - start
+    # as the review runs them: with the cyclic collector paused (pipeline.gc_pause)
+    with gc_paused():
+        start = time.perf_counter()
+        analyse(ws)
+        model_time = time.perf_counter() - start
+        outcome = run_rules(ws.files, ws)
+        elapsed = time.perf_counter() - start
     flags: dict[tuple[str, int], set[str]] = defaultdict(set)
     parsed = {f.path: parse_sql(f.path, f.head_text or "") for f in ws.files}
     for finding in outcome.findings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agents.changes import ChangedFile, FileStatus, Workspace
-from agents.rules import run_rule
+from agents.rules import RulesByStatement, run_rule
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES, TS_RULES
 from agents.schema_performance.rules.applied_migration_edited import AppliedMigrationEdited
@@ -26,6 +26,9 @@ from agents.suppression import (
     ts_statement_line,
 )
 from agents.ts.context import ts_context_for
+
+_SQL_RULES = RulesByStatement(RULES)
+"""``RULES`` by the statement kinds they read (see ``Rule.statement_kinds``)."""
 
 
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
@@ -59,9 +62,10 @@ def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
         return
     suppressions = suppressions_in(ctx.path, parsed.text)
     statement_line = statement_lines((s.line, s.end_line) for s in parsed.statements)
-    for rule_cls in RULES:
+    for rule_cls in _SQL_RULES.for_kinds({k for s in ctx.statements for k in s.kinds}):
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        sort_findings(found, suppressions, outcome, statement_line)
+        if found:
+            sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _run_ts(file: ChangedFile, workspace: Workspace, outcome: RuleOutcome) -> None:

@@ -12,8 +12,9 @@ change? which index leads with this column?).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from agents.changes import ChangedFile, Workspace
 from agents.schema_performance.indexes import indexes_by_table
@@ -21,6 +22,8 @@ from agents.sql.analysis import SchemaAnalysis
 from agents.sql.context import SqlRuleContext
 from agents.sql.model import Catalog, Index, QualName
 from agents.sql.parse import ParsedSql, Statement
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,7 @@ class PerfContext:
     history rule ``applied-migration-edited`` reports the edit itself)."""
     analysis: SchemaAnalysis
     """The file's project analysis (what kind of file it is, the PR's migrations)."""
-    pr_files: tuple[ParsedSql, ...] = ()
-    """Every SQL file of this project the PR adds or changes (what the PR itself creates)."""
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_sql(cls, sql: SqlRuleContext, workspace: Workspace) -> PerfContext:
@@ -59,8 +61,23 @@ class PerfContext:
             statements=tuple(sql.statements),
             is_migration=analysis.is_migration(sql.path) and not analysis.applied_in_base(sql.path),
             analysis=analysis,
-            pr_files=tuple(analysis.parsed.values()),
         )
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per file: the facts several rules read (its columns, its
+        ALTER TABLE commands).  One file's rules run in one thread, so no lock is needed;
+        facts shared across files go through ``workspace.cached``."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    @property
+    def pr_files(self) -> Iterable[ParsedSql]:
+        """Every SQL file of this project the PR adds or changes (what the PR itself creates).
+
+        A view, not a copy per file: a PR of a thousand migrations would copy it a
+        million times."""
+        return self.analysis.parsed.values()
 
     def after_indexes(self) -> dict[QualName, list[Index]]:
         """The after-PR indexes grouped by table (computed once per project and review)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from agents.schema_performance.context import PerfContext
-from agents.sql.ast import qualname_of_rangevar, role_names
+from agents.sql.ast import qualname_of_rangevar, role_names, type_mods, type_name
 from agents.sql.model import QualName
 from agents.sql.parse import Statement
 
@@ -76,20 +77,33 @@ class ColumnFacts:
 
     def constraints(self, contype: str) -> list[AstNode]:
         """The column's inline constraints of one kind (``CONSTR_NOTNULL``, ``CONSTR_DEFAULT``…)."""
-        out: list[AstNode] = []
+        return list(self._by_contype.get(contype, ()))
+
+    @cached_property
+    def _by_contype(self) -> dict[str, list[AstNode]]:
+        """The inline constraints grouped by kind, read once: a dozen rules ask."""
+        out: dict[str, list[AstNode]] = {}
         for item in self.node.get("constraints") or []:
             con = item.get("Constraint") if isinstance(item, dict) else None
-            if con and con.get("contype") == contype:
-                out.append(con)
+            if con:
+                out.setdefault(str(con.get("contype")), []).append(con)
         return out
 
     def has(self, contype: str) -> bool:
         return bool(self.constraints(contype))
 
+    @cached_property
+    def type(self) -> tuple[str, tuple[int, ...], bool]:
+        """``(normalised type name, modifiers, is_array)``: four type rules ask it of
+        every new column, so it is read from the AST once."""
+        tn = self.node.get("typeName") or {}
+        name = type_name(tn)
+        return name.removesuffix("[]"), type_mods(tn), name.endswith("[]")
+
 
 def changed_columns(ctx: PerfContext) -> list[ColumnFacts]:
     """Columns defined by the PR's statements in this file (computed once per file)."""
-    return ctx.workspace.cached(f"perf:columns:{ctx.path}", lambda: list(_columns(ctx)))
+    return ctx.memo("columns", lambda: list(_columns(ctx)))
 
 
 def _columns(ctx: PerfContext) -> Iterator[ColumnFacts]:
@@ -156,7 +170,7 @@ def _alter_cmds(stmt: Statement) -> Iterator[tuple[QualName, AstNode]]:
 
 def changed_alters(ctx: PerfContext) -> list[AlterFacts]:
     """``ALTER TABLE`` sub-commands of the PR's statements in this file (computed once per file)."""
-    return ctx.workspace.cached(f"perf:alters:{ctx.path}", lambda: list(_alters(ctx)))
+    return ctx.memo("alters", lambda: list(_alters(ctx)))
 
 
 def _alters(ctx: PerfContext) -> Iterator[AlterFacts]:

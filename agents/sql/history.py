@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - orjson ships with langgraph's dependen
     def _dumps(node: Any) -> str:
         return json.dumps(node, separators=(",", ":"))
 
+
 _POSITION = re.compile(
     r'"(?:location|stmt_len|stmt_location|rexpr_list_start|rexpr_list_end)":-?\d+,?'
 )

@@ -258,6 +258,10 @@ class ByTable(dict[K, V], Generic[K, V]):
         """Values on ``table``, in insertion order."""
         return list(self._groups.get(table, {}).values())
 
+    def items_on(self, table: QualName) -> list[tuple[K, V]]:
+        """(key, value) pairs on ``table``, in insertion order."""
+        return list(self._groups.get(table, {}).items())
+
     def __setitem__(self, key: K, value: V) -> None:
         if key in self:
             self._ungroup(key)

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - the stdlib is always there
 
 AstNode = dict[str, Any]
 
+
 @dataclass(frozen=True)
 class SqlSyntaxError:
     """Why a file did not parse, where."""
@@ -52,6 +53,18 @@ class Statement:
     """Byte offset just past the statement (before its ``;``)."""
     line: int
     end_line: int
+
+    @property
+    def kinds(self) -> Iterator[str]:
+        """What rules can ask for (``Rule.statement_kinds``): the statement's kind and,
+        for ``ALTER TABLE``, one ``AlterTableStmt.<subtype>`` per sub-command
+        (``AlterTableStmt.AT_SetNotNull``): most locking rules care about one of them."""
+        yield self.kind
+        if self.kind == "AlterTableStmt":
+            for item in self.node.get("cmds") or ():
+                cmd = item.get("AlterTableCmd") if isinstance(item, dict) else None
+                if cmd:
+                    yield f"AlterTableStmt.{cmd.get('subtype', '')}"
 
 
 @dataclass(frozen=True)

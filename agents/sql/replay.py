@@ -41,6 +41,7 @@ from agents.sql.model import (
     Function,
     GrantSource,
     Index,
+    IndexMap,
     ObjectKind,
     Origin,
     Policy,
@@ -430,8 +431,9 @@ def _forget_column(r: _Replayer, table: Table, column: str) -> None:
     if table.primary_key and column in table.primary_key:
         table.primary_key = None
     table.unique_constraints = [u for u in table.unique_constraints if column not in u]
-    for key, index in list(r.cat.indexes.items()):
-        if index.table == table.qualname and column in index.columns:
+    assert isinstance(r.cat.indexes, IndexMap)
+    for key, index in r.cat.indexes.items_on(table.qualname):
+        if column in index.columns:
             del r.cat.indexes[key]
     r.cat.column_privileges.pop((table.qualname, column), None)
 
@@ -889,9 +891,8 @@ def _rename_column_refs(r: _Replayer, table: Table, old: str, new: str) -> None:
         for fk in other.foreign_keys:
             if fk.ref_table == table.qualname:
                 fk.ref_columns = swap(fk.ref_columns)
-    for index in r.cat.indexes.values():
-        if index.table == table.qualname:
-            index.columns = tuple(new if c == old else c for c in index.columns)
+    for index in r.cat.indexes_on(table.qualname):
+        index.columns = tuple(new if c == old else c for c in index.columns)
     key = (table.qualname, old)
     if key in r.cat.column_privileges:
         r.cat.column_privileges[(table.qualname, new)] = r.cat.column_privileges.pop(key)

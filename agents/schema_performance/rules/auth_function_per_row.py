@@ -14,7 +14,7 @@ from agents.schema_performance.policy_exprs import (
     is_auth_call,
     per_row_calls,
 )
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import POLICY_STATEMENTS, PerfRule
 from agents.schema_performance.statements import PolicyFacts, changed_policies
 from agents.sql.ast import format_qualname, func_name, sublinks
 from agents.sql.parse import first_location
@@ -63,6 +63,7 @@ class AuthFunctionPerRow(PerfRule):
     code: ClassVar[str] = "PERF001"
     name: ClassVar[str] = "auth-function-per-row"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = POLICY_STATEMENTS
     severity_reason: ClassVar[str] = (
         "Turns every read of a large table into one function call per row (seconds, not ms)."
     )

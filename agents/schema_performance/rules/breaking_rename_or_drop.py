@@ -77,6 +77,9 @@ class BreakingRenameOrDrop(PerfRule):
     code: ClassVar[str] = "MIG011"
     name: ClassVar[str] = "breaking-rename-or-drop"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"RenameStmt", "DropStmt", "AlterTableStmt.AT_DropColumn"}
+    )
     severity_reason: ClassVar[str] = (
         "Deployed clients using the old name fail until they are updated (deploy-order hazard)."
     )

@@ -72,6 +72,7 @@ class ColumnAddRewritesTable(PerfRule):
     code: ClassVar[str] = "MIG006"
     name: ClassVar[str] = "column-add-rewrites-table"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"AlterTableStmt.AT_AddColumn"})
     severity_reason: ClassVar[str] = (
         "A full table rewrite under ACCESS EXCLUSIVE stops reads and writes."
     )

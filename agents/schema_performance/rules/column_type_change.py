@@ -96,6 +96,9 @@ class ColumnTypeChange(PerfRule):
     code: ClassVar[str] = "MIG007"
     name: ClassVar[str] = "column-type-change"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_AlterColumnType"}
+    )
     severity_reason: ClassVar[str] = (
         "A full table and index rewrite under ACCESS EXCLUSIVE stops reads and writes."
     )

@@ -6,7 +6,6 @@ import re
 
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.statements import ColumnFacts, changed_columns
-from agents.sql.ast import type_mods, type_name
 from agents.sql.model import QualName
 
 MONEY_WORDS = re.compile(
@@ -39,10 +38,7 @@ def listed(cols: list[ColumnFacts], limit: int = 6) -> str:
 
 def column_type(col: ColumnFacts) -> tuple[str, tuple[int, ...], bool]:
     """``(normalised type name, modifiers, is_array)`` of a column definition."""
-    tn = col.node.get("typeName") or {}
-    name = type_name(tn)
-    is_array = name.endswith("[]")
-    return name.removesuffix("[]"), type_mods(tn), is_array
+    return col.type
 
 
 NOT_MONEY_WORDS = re.compile(

@@ -61,6 +61,9 @@ class ConcurrentlyInTransaction(PerfRule):
     code: ClassVar[str] = "MIG003"
     name: ClassVar[str] = "concurrently-in-transaction"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"IndexStmt", "DropStmt", "ReindexStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "The migration fails at deploy on CLIs that wrap each file in a transaction."
     )

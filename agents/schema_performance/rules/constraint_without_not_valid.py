@@ -58,6 +58,9 @@ class ConstraintWithoutNotValid(PerfRule):
     code: ClassVar[str] = "MIG004"
     name: ClassVar[str] = "constraint-without-not-valid"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_AddConstraint", "AlterDomainStmt"}
+    )
     severity_reason: ClassVar[str] = "Scans a populated table while blocking its writes."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

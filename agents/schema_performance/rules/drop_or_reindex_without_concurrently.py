@@ -47,6 +47,9 @@ class DropOrReindexWithoutConcurrently(PerfRule):
     code: ClassVar[str] = "MIG002"
     name: ClassVar[str] = "drop-or-reindex-without-concurrently"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"DropStmt", "ReindexStmt", "RefreshMatViewStmt", "AlterTableStmt.AT_DetachPartition"}
+    )
     severity_reason: ClassVar[str] = (
         "Locks a populated table against reads or writes while it runs."
     )

@@ -45,6 +45,7 @@ class DuplicateIndex(PerfRule):
     code: ClassVar[str] = "PERF007"
     name: ClassVar[str] = "duplicate-index"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"IndexStmt"})
     severity_reason: ClassVar[str] = "Wasted write work and storage; no wrong results."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

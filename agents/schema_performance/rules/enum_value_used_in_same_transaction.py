@@ -49,6 +49,7 @@ class EnumValueUsedInSameTransaction(PerfRule):
     code: ClassVar[str] = "MIG015"
     name: ClassVar[str] = "enum-value-used-in-same-transaction"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"AlterEnumStmt"})
     severity_reason: ClassVar[str] = "The migration fails at deploy."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import COLUMN_STATEMENTS, PerfRule
 from agents.schema_performance.rules.column_types import column_type, is_money_name, new_columns
 from agents.sql.ast import format_qualname
 
@@ -45,6 +45,7 @@ class FloatForMoney(PerfRule):
     code: ClassVar[str] = "PERF012"
     name: ClassVar[str] = "float-for-money"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = COLUMN_STATEMENTS
     severity_reason: ClassVar[str] = "Rounding errors in amounts, found late, but no outage."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

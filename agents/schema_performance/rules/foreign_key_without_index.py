@@ -119,6 +119,9 @@ class ForeignKeyWithoutIndex(PerfRule):
     code: ClassVar[str] = "PERF003"
     name: ClassVar[str] = "foreign-key-without-index"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"CreateStmt", "AlterTableStmt.AT_AddColumn", "AlterTableStmt.AT_AddConstraint"}
+    )
     severity_reason: ClassVar[str] = (
         "Slow deletes and joins that grow with the table; medium when RLS or a cascade depends "
         "on the lookup."

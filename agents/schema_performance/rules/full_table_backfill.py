@@ -45,6 +45,7 @@ class FullTableBackfill(PerfRule):
     code: ClassVar[str] = "MIG016"
     name: ClassVar[str] = "full-table-backfill"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"UpdateStmt", "DeleteStmt"})
     severity_reason: ClassVar[str] = (
         "Locks every row of a populated table until the deploy's transaction commits."
     )

@@ -51,6 +51,7 @@ class IndexWithoutConcurrently(PerfRule):
     code: ClassVar[str] = "MIG001"
     name: ClassVar[str] = "index-without-concurrently"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"IndexStmt"})
     severity_reason: ClassVar[str] = (
         "Blocks all writes to a populated table for the length of the build."
     )

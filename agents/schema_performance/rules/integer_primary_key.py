@@ -64,6 +64,7 @@ class IntegerPrimaryKey(PerfRule):
     code: ClassVar[str] = "PERF009"
     name: ClassVar[str] = "integer-primary-key"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateStmt"})
     severity_reason: ClassVar[str] = (
         "Years away for most tables, but the fix is a locking rewrite of every referencing table."
     )

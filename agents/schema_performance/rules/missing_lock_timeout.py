@@ -64,6 +64,9 @@ class MissingLockTimeout(PerfRule):
     code: ClassVar[str] = "MIG014"
     name: ClassVar[str] = "missing-lock-timeout"
     severity: ClassVar[Severity] = Severity.INFO
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt", "IndexStmt", "RenameStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Info: a hardening habit, not a defect; the lock itself is the locking rules' finding."
     )

@@ -68,6 +68,7 @@ class MultiplePermissivePolicies(PerfRule):
     code: ClassVar[str] = "PERF006"
     name: ClassVar[str] = "multiple-permissive-policies"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreatePolicyStmt"})
     severity_reason: ClassVar[str] = (
         "Low for SELECT (both predicates run for every row read); info for write commands, "
         "where one policy per actor (owners, moderators) reads well and touches few rows."

@@ -10,7 +10,7 @@ from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.indexes import MANAGED_SCHEMAS, is_covered
 from agents.schema_performance.policy_exprs import correlated_with, function_of
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import POLICY_STATEMENTS, PerfRule
 from agents.schema_performance.statements import PolicyFacts, changed_policies
 from agents.sql.ast import (
     column_refs,
@@ -194,6 +194,7 @@ class PolicyColumnNotIndexed(PerfRule):
     code: ClassVar[str] = "PERF002"
     name: ClassVar[str] = "policy-column-not-indexed"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = POLICY_STATEMENTS
     severity_reason: ClassVar[str] = "Every API read of the table becomes a sequential scan."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

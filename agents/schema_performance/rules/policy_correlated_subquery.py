@@ -13,7 +13,7 @@ from agents.schema_performance.policy_exprs import (
     outer_sublinks,
     per_row_calls,
 )
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import POLICY_STATEMENTS, PerfRule
 from agents.schema_performance.rules.auth_function_per_row import AuthFunctionPerRow
 from agents.schema_performance.statements import PolicyFacts, changed_policies
 from agents.sql.ast import format_qualname, references_caller
@@ -65,6 +65,7 @@ class PolicyCorrelatedSubquery(PerfRule):
     code: ClassVar[str] = "PERF005"
     name: ClassVar[str] = "policy-correlated-subquery"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = POLICY_STATEMENTS
     severity_reason: ClassVar[str] = (
         "One look-up per row scanned; medium when the sub-query also calls auth.uid() bare."
     )

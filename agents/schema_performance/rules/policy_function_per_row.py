@@ -13,7 +13,7 @@ from agents.schema_performance.policy_exprs import (
     is_auth_call,
     per_row_calls,
 )
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import POLICY_STATEMENTS, PerfRule
 from agents.schema_performance.statements import changed_policies
 from agents.sql.ast import format_qualname, func_name
 from agents.sql.parse import first_location
@@ -56,6 +56,7 @@ class PolicyFunctionPerRow(PerfRule):
     code: ClassVar[str] = "PERF004"
     name: ClassVar[str] = "policy-function-per-row"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = POLICY_STATEMENTS
     severity_reason: ClassVar[str] = (
         "Slow reads on large tables; correct results, and the cost grows with the table."
     )

@@ -45,6 +45,7 @@ class RequiredColumnWithoutDefault(PerfRule):
     code: ClassVar[str] = "MIG009"
     name: ClassVar[str] = "required-column-without-default"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"AlterTableStmt.AT_AddColumn"})
     severity_reason: ClassVar[str] = (
         "The migration fails on a populated table, or breaks every insert of deployed code."
     )

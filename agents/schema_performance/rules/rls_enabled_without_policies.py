@@ -81,6 +81,9 @@ class RlsEnabledWithoutPolicies(PerfRule):
     code: ClassVar[str] = "MIG010"
     name: ClassVar[str] = "rls-enabled-without-policies"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_EnableRowSecurity"}
+    )
     severity_reason: ClassVar[str] = (
         "Existing API reads and writes of the table stop working at deploy."
     )

@@ -115,6 +115,7 @@ class SetNotNull(PerfRule):
     code: ClassVar[str] = "MIG008"
     name: ClassVar[str] = "set-not-null-on-existing-column"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"AlterTableStmt.AT_SetNotNull"})
     severity_reason: ClassVar[str] = (
         "A full scan under ACCESS EXCLUSIVE stops reads and writes of a populated table."
     )

@@ -46,6 +46,7 @@ class TableWithoutPrimaryKey(PerfRule):
     code: ClassVar[str] = "PERF008"
     name: ClassVar[str] = "table-without-primary-key"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateStmt"})
     severity_reason: ClassVar[str] = (
         "Breaks replication of updates/deletes (Realtime) and row addressing."
     )

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import COLUMN_STATEMENTS, PerfRule
 from agents.schema_performance.rules.column_types import (
     by_statement,
     column_type,
@@ -48,6 +48,7 @@ class TimestampWithoutTimeZone(PerfRule):
     code: ClassVar[str] = "PERF010"
     name: ClassVar[str] = "timestamp-without-time-zone"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = COLUMN_STATEMENTS
     severity_reason: ClassVar[str] = "Wrong comparisons and display across zones, but no outage."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

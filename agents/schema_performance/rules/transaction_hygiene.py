@@ -55,6 +55,7 @@ class TransactionHygiene(PerfRule):
     code: ClassVar[str] = "MIG012"
     name: ClassVar[str] = "transaction-hygiene"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"TransactionStmt"})
     severity_reason: ClassVar[str] = (
         "The migration commits partially or not at all, in ways the review did not see."
     )

@@ -41,6 +41,7 @@ class TruncateCascade(PerfRule):
     code: ClassVar[str] = "MIG013"
     name: ClassVar[str] = "truncate-cascade"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"TruncateStmt"})
     severity_reason: ClassVar[str] = "Can empty unrelated tables holding production data."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

@@ -46,6 +46,9 @@ class UniqueConstraintWithoutIndex(PerfRule):
     code: ClassVar[str] = "MIG005"
     name: ClassVar[str] = "unique-constraint-without-index"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_AddColumn", "AlterTableStmt.AT_AddConstraint"}
+    )
     severity_reason: ClassVar[str] = (
         "Blocks reads and writes of a populated table while the index builds."
     )

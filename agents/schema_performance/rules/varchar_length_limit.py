@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from agents.findings import Finding, Severity
 from agents.schema_performance.context import PerfContext
-from agents.schema_performance.rules._base import PerfRule
+from agents.schema_performance.rules._base import COLUMN_STATEMENTS, PerfRule
 from agents.schema_performance.rules.column_types import (
     by_statement,
     column_type,
@@ -55,6 +55,7 @@ class VarcharLengthLimit(PerfRule):
     code: ClassVar[str] = "PERF011"
     name: ClassVar[str] = "varchar-length-limit"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = COLUMN_STATEMENTS
     severity_reason: ClassVar[str] = "Hygiene: the cost appears only when the limit must change."
 
     def check(self, ctx: PerfContext) -> Iterator[Finding]:

@@ -1,0 +1,1 @@
+alter table public.events detach partition public.events_2023;

@@ -1,0 +1,1 @@
+reindex index public.accounts_owner_id_idx;

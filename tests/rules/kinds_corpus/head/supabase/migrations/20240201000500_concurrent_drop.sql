@@ -1,0 +1,2 @@
+set statement_timeout = '5min';
+drop index concurrently public.invoices_amount_idx;

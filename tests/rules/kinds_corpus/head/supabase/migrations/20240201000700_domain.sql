@@ -1,0 +1,1 @@
+alter domain public.positive_amount add constraint positive check (value > 0);

@@ -24,6 +24,10 @@ Usage::
     python scripts/compare_squawk.py [--bench DIR] [--statements N] [--seed N] [--no-cli]
 
 squawk is ``squawk-cli`` from PyPI (a dev dependency); its JSON lines are 0-based.
+
+Why one module of about 800 lines: a standalone script: the pattern generator, both
+runners, the comparison and the report stay in one file so it runs as ``python
+scripts/compare_squawk.py`` with nothing else.
 """
 
 from __future__ import annotations

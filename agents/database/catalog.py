@@ -5,6 +5,9 @@ their domains and enum labels, defaults, identity and generated columns, keys,
 foreign keys, CHECK constraints, unique indexes, policies (deparsed with an
 empty ``search_path``, so every name in them is schema-qualified), functions
 and views.  Nothing here is inferred from the migration text.
+
+Why one module of about 500 lines: one dataclass per object kind and one query per kind,
+side by side, so that a query and the fields it fills change together.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ qualified) and from the bodies of the functions they call, parsed by pglast.
 Column references are resolved the way PostgreSQL resolves them: a qualified
 name by its alias, innermost query first; an unqualified one by the innermost
 query whose tables have such a column, and only then by the policy's table.
+
+Why one module of about 500 lines: the policy-expression reader (``PolicyLogic``) and
+its parsing helpers are one small interpreter: identity bindings, disjunct splitting and
+JWT paths feed one another.
 """
 
 from __future__ import annotations

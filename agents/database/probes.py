@@ -20,6 +20,11 @@ writes above once more: what the actor can reach *after* writing first (a
 membership row that any user can create opens A's projects).  Views and
 ``SECURITY DEFINER`` functions exposed to the API are read and called with
 A's ids.  This module only observes; :mod:`agents.database.judgement` decides.
+
+Why one module of about 900 lines: the probe is one protocol in one class (``Prober``):
+its reads, its writes and the re-reads after a write share the savepoint discipline, the
+actor's session settings and the observation log; split apart, they would hand that
+state to each other.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ that every probe can roll back to it.
 A table that cannot be seeded is listed with the reason, never skipped
 silently.  The JWT claims of each world (``sub``, ``email``, ``aal`` and the
 custom claims policies compare with columns) come out of the same pass.
+
+Why one module of about 800 lines: seeding is one pass over the tables in dependency
+order (``Seeder``): each row's values depend on the rows and claims built before it, and
+the functions after the class are its private value builders.
 """
 
 from __future__ import annotations

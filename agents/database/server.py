@@ -20,6 +20,10 @@ through ``setpriv --pdeathsig KILL`` when ``setpriv`` exists, so that it dies
 with the review even when the review is killed; :meth:`Server.stop` (called
 from ``finally``) and a sweep of stale directories at the next start cover the
 rest.
+
+Why one module of about 440 lines: it is one throwaway server's life cycle: finding
+binaries, the account it runs as, initdb, start, stop, and sweeping servers a killed run
+left behind.
 """
 
 from __future__ import annotations

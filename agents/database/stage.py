@@ -9,6 +9,10 @@ effective privileges of the API roles on what the PR created or changed
 (:mod:`agents.database.privileges`).  It never raises: a missing server, a
 start failure or the deadline turn into ``DatabaseOutcome.status`` and one
 line saying why, and the review goes on with the rules.
+
+Why one module of about 500 lines: it is the stage's orchestration (which projects,
+which migrations, under which grant regime, which notes); applying, seeding, probing and
+judging live in their own modules.
 """
 
 from __future__ import annotations

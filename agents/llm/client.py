@@ -31,6 +31,10 @@ no key, request or response body is ever logged or shown.
 
 The SDK is imported inside methods, never at import time of this package,
 because it costs about a second and rules-only runs must not pay it.
+
+Why one module of about 500 lines: it is the one place that speaks to Anthropic:
+building requests, retries and batching, validating replies, tallying usage and
+describing errors all concern the same API call.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ function checks, who can reach an object through the Data API.
 Each helper answers one question conservatively: when the model cannot tell,
 the answer is the one that keeps a rule quiet (a false positive costs as much
 as a miss).
+
+Why one module of about 500 lines: each function is a small, separate judgement, kept
+together so that every rule asks the same question the same way (one answer to "whose
+data does this table hold" for all rules).
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ Replaying the base history is the expensive part, and it is the same for
 every PR on a branch, so it is cached by content hash: in process
 (:data:`BASE_CACHE`, a small LRU) and, when ``settings["sql"]["model_cache_dir"]``
 names a directory, as a pickle on disk keyed by the same hash.
+
+Why one module of about 700 lines: this is the one place that knows the order a
+project's history runs in; the base cache, the replay of the PR on top of it and the
+per-statement snapshots share that project bookkeeping.
 """
 
 from __future__ import annotations

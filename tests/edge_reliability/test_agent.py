@@ -39,7 +39,7 @@ def test_syntax_error_is_one_low_finding_and_review_goes_on() -> None:
 def test_suppression_comment_moves_finding_with_reason() -> None:
     text = FLOATING.replace(
         '  fetch("https',
-        "  // architect-review: ignore EDGE005 fire-and-forget ping is fine\n  fetch(\"https",
+        '  // architect-review: ignore EDGE005 fire-and-forget ping is fine\n  fetch("https',
     )
     outcome = _run({FN: text})
     assert not [f for f in outcome.findings if f.rule == "EDGE005"]
@@ -50,7 +50,7 @@ def test_suppression_comment_moves_finding_with_reason() -> None:
 
 def test_suppression_for_another_code_does_not_apply() -> None:
     text = FLOATING.replace(
-        '  fetch("https', "  // architect-review: ignore EDGE004 other rule\n  fetch(\"https"
+        '  fetch("https', '  // architect-review: ignore EDGE004 other rule\n  fetch("https'
     )
     outcome = _run({FN: text})
     assert [f.rule for f in outcome.findings] == ["EDGE005"]

@@ -75,9 +75,7 @@ def _review(name: str, extra: dict[str, str] | None = None) -> list[tuple[str, i
     outcome = run_rules(workspace.files, workspace)
     assert outcome.notes == []
     return [
-        (f.rule or "", f.line or 0)
-        for f in outcome.findings
-        if f.severity.at_least(Severity.LOW)
+        (f.rule or "", f.line or 0) for f in outcome.findings if f.severity.at_least(Severity.LOW)
     ]
 
 
@@ -270,7 +268,7 @@ Deno.serve(async (req) => {
 """
     assert _inline(source) == [("EDGE009", 7)]
     verified = source.replace(
-        "  const claims = JSON.parse(atob(token.split(\".\")[1]));\n",
+        '  const claims = JSON.parse(atob(token.split(".")[1]));\n',
         "  const { data: { claims } } = await admin.auth.getClaims(token);\n",
     )
     assert _inline(verified) == []

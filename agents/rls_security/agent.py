@@ -21,13 +21,16 @@ from agents.rls_security.rules import RULES
 from agents.rls_security.rules.secret_literal import SecretLiteral
 from agents.rls_security.rules.security_state_regressed import SecurityStateRegressed
 from agents.rls_security.secrets import find_secrets
-from agents.rules import run_rule
+from agents.rules import RulesByStatement, run_rule
 from agents.specialist import RuleOutcome
 from agents.sql.analysis import SqlAnalyses, analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext, deleted_migration_context
 from agents.sql.parse import ParsedSql
 from agents.suppression import sort_findings, statement_lines, suppressions_in
+
+_SQL_RULES = RulesByStatement(RULES)
+"""``RULES`` by the statement kinds they read (see ``Rule.statement_kinds``)."""
 
 
 def run_rules(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:
@@ -148,9 +151,15 @@ def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
     suppressions = suppressions_in(ctx.path, ctx.parsed.text)
     statement_line = statement_lines((s.line, s.end_line) for s in ctx.parsed.statements)
     history_only = ctx.file.status == FileStatus.DELETED or not ctx.path.endswith(".sql")
-    for rule_cls in (SecurityStateRegressed,) if history_only else RULES:
+    rules = (
+        (SecurityStateRegressed,)
+        if history_only
+        else _SQL_RULES.for_kinds({k for s in ctx.statements for k in s.kinds})
+    )
+    for rule_cls in rules:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        sort_findings(found, suppressions, outcome, statement_line)
+        if found:
+            sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:

@@ -89,6 +89,9 @@ class AlwaysTruePolicy(RlsRule):
     code: ClassVar[str] = "RLS005"
     name: ClassVar[str] = "always-true-policy"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Reads expose every user's rows (high; critical for personal content read by anon, or "
         "that another policy keeps private to its owner); writes let anyone modify them "

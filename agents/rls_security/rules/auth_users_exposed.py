@@ -82,6 +82,7 @@ class AuthUsersExposed(RlsRule):
     code: ClassVar[str] = "RLS013"
     name: ClassVar[str] = "auth-users-exposed"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateTableAsStmt", "ViewStmt"})
     severity_reason: ClassVar[str] = (
         "Every user's account data is served to API callers (critical when it includes "
         "e-mails, phone numbers, metadata or sign-in data)."

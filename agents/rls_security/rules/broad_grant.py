@@ -83,6 +83,9 @@ class BroadGrant(RlsRule):
     code: ClassVar[str] = "RLS018"
     name: ClassVar[str] = "broad-grant"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterDefaultPrivilegesStmt", "GrantStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Widens what one policy mistake exposes (high when schema-wide or for every future table)."
     )

@@ -104,6 +104,9 @@ class DefinerReadsVaultSecret(RlsRule):
     code: ClassVar[str] = "RLS028"
     name: ClassVar[str] = "definer-reads-vault-secret"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterFunctionStmt", "CreateFunctionStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Anyone with the anon key can read a secret through the RPC (high when the function "
         "only uses it)."

@@ -114,6 +114,9 @@ class DefinerRpcWithoutAuthz(RlsRule):
     code: ClassVar[str] = "RLS016"
     name: ClassVar[str] = "definer-rpc-without-authz"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterFunctionStmt", "CreateFunctionStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Anyone can change, or read, other users' data through the RPC: the function bypasses "
         "RLS and takes whatever user id the caller passes."

@@ -58,6 +58,9 @@ class DefinerSearchPath(RlsRule):
     code: ClassVar[str] = "RLS015"
     name: ClassVar[str] = "definer-search-path-mutable"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterFunctionStmt", "CreateFunctionStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Exploiting it needs the ability to create objects on the caller's search_path."
     )

@@ -40,6 +40,7 @@ class ExtensionInPublic(RlsRule):
     code: ClassVar[str] = "RLS022"
     name: ClassVar[str] = "extension-in-public"
     severity: ClassVar[Severity] = Severity.LOW
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateExtensionStmt"})
     severity_reason: ClassVar[str] = (
         "Hygiene: widens the API surface; rarely exploitable by itself."
     )

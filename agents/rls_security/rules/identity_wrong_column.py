@@ -98,6 +98,9 @@ class IdentityWrongColumn(RlsRule):
     code: ClassVar[str] = "RLS026"
     name: ClassVar[str] = "identity-wrong-column"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Usually locks owners out (a correctness bug) rather than exposing data."
     )

@@ -51,6 +51,7 @@ class InsertPolicyWithoutCheck(RlsRule):
     code: ClassVar[str] = "RLS007"
     name: ClassVar[str] = "insert-policy-without-check"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreatePolicyStmt"})
     severity_reason: ClassVar[str] = "Users can write rows on behalf of other users or tenants."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

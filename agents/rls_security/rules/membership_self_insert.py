@@ -122,6 +122,9 @@ class MembershipSelfInsert(RlsRule):
     code: ClassVar[str] = "RLS024"
     name: ClassVar[str] = "membership-self-insert"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = "Any user can join any tenant and read or take over its data."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

@@ -149,6 +149,9 @@ class NullUidBypass(RlsRule):
     code: ClassVar[str] = "RLS009"
     name: ClassVar[str] = "null-uid-bypass"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreateFunctionStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = "Signed-out visitors get the access meant for trusted callers."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

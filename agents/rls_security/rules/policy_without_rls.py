@@ -49,6 +49,7 @@ class PolicyWithoutRls(RlsRule):
     code: ClassVar[str] = "RLS003"
     name: ClassVar[str] = "policy-on-table-without-rls"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreatePolicyStmt"})
     severity_reason: ClassVar[str] = (
         "The table the policy was meant to protect is fully open to the anon key."
     )

@@ -43,6 +43,7 @@ class PolicyWithoutRole(RlsRule):
     code: ClassVar[str] = "RLS006"
     name: ClassVar[str] = "policy-without-role"
     severity: ClassVar[Severity] = Severity.INFO
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreatePolicyStmt"})
     severity_reason: ClassVar[str] = (
         "Hygiene and performance: anon never matches an auth.uid() comparison, so nothing leaks."
     )

@@ -49,6 +49,7 @@ class PublicBucket(RlsRule):
     code: ClassVar[str] = "RLS019"
     name: ClassVar[str] = "public-bucket"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"InsertStmt", "UpdateStmt"})
     severity_reason: ClassVar[str] = "Every file in the bucket is readable by anyone with its URL."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

@@ -47,6 +47,7 @@ class RlsBypassGranted(RlsRule):
     code: ClassVar[str] = "RLS027"
     name: ClassVar[str] = "rls-bypass-granted"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"AlterRoleStmt", "GrantRoleStmt"})
     severity_reason: ClassVar[str] = "Every policy of every table stops applying to API callers."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

@@ -45,6 +45,9 @@ class RlsDisabled(RlsRule):
     code: ClassVar[str] = "RLS002"
     name: ClassVar[str] = "rls-disabled"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_DisableRowSecurity"}
+    )
     severity_reason: ClassVar[str] = (
         "All rows become public to the anon key (medium while no grant reaches the table)."
     )

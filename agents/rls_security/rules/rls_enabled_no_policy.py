@@ -42,6 +42,9 @@ class RlsEnabledNoPolicy(RlsRule):
     code: ClassVar[str] = "RLS004"
     name: ClassVar[str] = "rls-enabled-no-policy"
     severity: ClassVar[Severity] = Severity.INFO
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterTableStmt.AT_EnableRowSecurity"}
+    )
     severity_reason: ClassVar[str] = (
         "Deny-all is safe and often intended; it is worth a confirmation."
     )

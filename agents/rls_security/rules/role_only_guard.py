@@ -107,6 +107,9 @@ class RoleOnlyGuard(RlsRule):
     code: ClassVar[str] = "RLS011"
     name: ClassVar[str] = "role-only-guard"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Every signed-up user sees other users' or tenants' data (critical for writes, and "
         "for reads that open personal rows another policy keeps private to their owner)."

@@ -82,6 +82,7 @@ class RpcUnvalidatedAmount(RlsRule):
     code: ClassVar[str] = "RLS017"
     name: ClassVar[str] = "rpc-unvalidated-amount"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateFunctionStmt"})
     severity_reason: ClassVar[str] = (
         "A logic flaw that moves value the wrong way; it needs a crafted call."
     )

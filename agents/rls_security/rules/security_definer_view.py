@@ -68,6 +68,7 @@ class SecurityDefinerView(RlsRule):
     code: ClassVar[str] = "RLS012"
     name: ClassVar[str] = "security-definer-view"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"ViewStmt"})
     severity_reason: ClassVar[str] = (
         "Rows that RLS hides are served to every API caller through the view."
     )

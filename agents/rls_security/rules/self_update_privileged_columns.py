@@ -165,6 +165,9 @@ class SelfUpdatePrivilegedColumns(RlsRule):
     code: ClassVar[str] = "RLS008"
     name: ClassVar[str] = "self-update-privileged-columns"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "AlterTableStmt.AT_AddColumn", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Privilege escalation by any signed-in user, needing only a crafted API request "
         "(critical when the column is money: balance, credits, plan)."

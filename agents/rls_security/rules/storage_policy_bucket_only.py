@@ -69,6 +69,9 @@ class StoragePolicyBucketOnly(RlsRule):
     code: ClassVar[str] = "RLS020"
     name: ClassVar[str] = "storage-policy-bucket-only"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Any signed-in user reaches every user's files in the bucket (critical when the "
         "policy lets them overwrite or delete them)."

@@ -61,6 +61,7 @@ class TableQueriedNotGranted(RlsRule):
     code: ClassVar[str] = "RLS030"
     name: ClassVar[str] = "table-queried-not-granted"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset({"CreateStmt"})
     severity_reason: ClassVar[str] = (
         "A broken feature, not a leak: every query of the table fails until it is granted."
     )

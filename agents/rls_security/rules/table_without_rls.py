@@ -71,6 +71,9 @@ class TableWithoutRls(RlsRule):
     code: ClassVar[str] = "RLS001"
     name: ClassVar[str] = "table-without-rls"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterObjectSchemaStmt", "AlterTableStmt.AT_AddColumn", "CreateStmt", "CreateTableAsStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Anyone with the public anon key can read and modify every row through the Data API "
         "(medium while no grant reaches the table yet)."

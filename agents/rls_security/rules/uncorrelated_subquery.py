@@ -101,6 +101,9 @@ class UncorrelatedSubquery(RlsRule):
     code: ClassVar[str] = "RLS023"
     name: ClassVar[str] = "uncorrelated-subquery-policy"
     severity: ClassVar[Severity] = Severity.CRITICAL
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = "One granted row unlocks every row of the table for that user."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

@@ -49,6 +49,9 @@ class UnprotectedRelationInApi(RlsRule):
     code: ClassVar[str] = "RLS014"
     name: ClassVar[str] = "unprotected-relation-in-api"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"CreateForeignTableStmt", "CreateTableAsStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "No RLS is possible, but the content is usually aggregated or external, not raw user rows."
     )

@@ -76,6 +76,9 @@ class UpdatePolicyOtherParty(RlsRule):
     code: ClassVar[str] = "RLS025"
     name: ClassVar[str] = "update-policy-other-party-columns"
     severity: ClassVar[Severity] = Severity.MEDIUM
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = (
         "Forgery of another user's content; limited to rows the updater already shares."
     )

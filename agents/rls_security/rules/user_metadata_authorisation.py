@@ -122,6 +122,9 @@ class UserMetadataAuthorisation(RlsRule):
     code: ClassVar[str] = "RLS010"
     name: ClassVar[str] = "user-metadata-authorisation"
     severity: ClassVar[Severity] = Severity.HIGH
+    statement_kinds: ClassVar[frozenset[str] | None] = frozenset(
+        {"AlterPolicyStmt", "CreateFunctionStmt", "CreatePolicyStmt"}
+    )
     severity_reason: ClassVar[str] = "Any user can grant themselves the role the metadata encodes."
 
     def check(self, ctx: SqlRuleContext) -> Iterator[Finding]:

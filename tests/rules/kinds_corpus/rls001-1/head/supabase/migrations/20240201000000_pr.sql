@@ -1,0 +1,1 @@
+alter table private.orders set schema public;

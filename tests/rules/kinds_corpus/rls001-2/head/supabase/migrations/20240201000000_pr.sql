@@ -1,0 +1,1 @@
+create table public.copy as select * from public.orders;

@@ -1,0 +1,2 @@
+create table public.orders (id bigint primary key, user_id uuid references auth.users, email text, total int);
+grant all on public.orders to anon, authenticated;

@@ -1,0 +1,1 @@
+alter table public.profiles add column is_admin boolean default false;

@@ -1,0 +1,1 @@
+alter policy own on public.profiles using (auth.uid() = id);

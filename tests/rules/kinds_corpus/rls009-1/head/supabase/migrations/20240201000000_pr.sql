@@ -1,0 +1,1 @@
+alter policy p on public.orders using (auth.uid() is null or user_id = auth.uid());

@@ -1,0 +1,1 @@
+alter policy p on public.orders using (auth.role() = 'authenticated');

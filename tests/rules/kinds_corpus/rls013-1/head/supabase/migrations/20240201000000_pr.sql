@@ -1,0 +1,1 @@
+create materialized view public.m as select id, email from auth.users;

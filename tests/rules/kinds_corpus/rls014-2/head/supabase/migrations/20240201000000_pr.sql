@@ -1,0 +1,1 @@
+create foreign table public.ft (id int, email text) server s;

@@ -1,0 +1,1 @@
+alter function public.wipe(uuid) security definer;

@@ -1,0 +1,1 @@
+alter default privileges in schema public grant insert, update on tables to anon;

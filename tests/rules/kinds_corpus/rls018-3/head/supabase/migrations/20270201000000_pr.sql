@@ -1,0 +1,1 @@
+alter default privileges for role postgres in schema public grant all on tables to public;

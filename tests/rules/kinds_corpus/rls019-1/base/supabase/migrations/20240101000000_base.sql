@@ -1,0 +1,1 @@
+insert into storage.buckets (id, name, public) values ('invoices','invoices', false);

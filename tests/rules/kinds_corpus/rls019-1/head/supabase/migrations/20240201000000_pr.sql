@@ -1,0 +1,1 @@
+update storage.buckets set public = true where id = 'invoices';

@@ -1,0 +1,1 @@
+create policy up on storage.objects for update to authenticated using (false);

@@ -1,0 +1,1 @@
+alter policy up on storage.objects using (bucket_id = 'documents');

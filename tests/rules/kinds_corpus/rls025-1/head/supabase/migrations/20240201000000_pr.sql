@@ -1,0 +1,1 @@
+alter policy mr on public.direct_messages using ((select auth.uid()) = recipient_id);

@@ -1,0 +1,1 @@
+alter policy o on public.orders using ((select auth.uid()) = id);

@@ -1,0 +1,1 @@
+grant service_role to authenticated;

@@ -1,0 +1,1 @@
+alter function public.tok() security definer;

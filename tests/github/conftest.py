@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,34 @@ NEW_MIGRATION = (
     "create policy mine on public.todos for update using (owner = auth.uid());\n"
 )
 """Line 3 carries a finding (see ``marker_runner``)."""
+
+BASE_PATH = "supabase/migrations/20240101000000_profiles.sql"
+
+
+def base_checkout(tmp_path: Path) -> tuple[Path, str]:
+    """A local git checkout holding the base migration in one commit, and that commit's sha
+    (what ``actions/checkout`` leaves behind when the Action reads the base from disk)."""
+    checkout = tmp_path / "checkout"
+    (checkout / "supabase/migrations").mkdir(parents=True)
+    (checkout / BASE_PATH).write_text(BASE_MIGRATION)
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(checkout), *args], check=True, capture_output=True, text=True, env=env
+        ).stdout.strip()
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    return checkout, git("rev-parse", "HEAD")
 
 
 def marker_runner(files: Sequence[ChangedFile], workspace: Workspace) -> RuleOutcome:

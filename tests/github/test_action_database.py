@@ -3,17 +3,24 @@ the PR's migrations from the API, applied to a real PostgreSQL (the suite's shar
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from agents.findings import SPECIALISTS
 from pipeline.render.markdown import STICKY_MARKER
-from tests.github.conftest import BASE, BASE_MIGRATION, HEAD, event, no_findings, run_action
+from tests.github.conftest import (
+    BASE,
+    BASE_MIGRATION,
+    BASE_PATH,
+    HEAD,
+    base_checkout,
+    event,
+    no_findings,
+    run_action,
+)
 from tests.github.fake_github import FakeGitHub, Pull, PullFile, added_patch
 
-BASE_PATH = "supabase/migrations/20240101000000_profiles.sql"
 PR_PATH = "supabase/migrations/20261201000000_nicknames.sql"
 PR_MIGRATION = (
     "alter table public.profiles add column nickname text;\n"
@@ -25,37 +32,13 @@ RULES_SILENT = dict.fromkeys(SPECIALISTS, no_findings)
 """The rule packs say nothing: what the comment shows came from the database stage."""
 
 
-def _checkout(tmp_path: Path) -> tuple[Path, str]:
-    checkout = tmp_path / "checkout"
-    (checkout / "supabase/migrations").mkdir(parents=True)
-    (checkout / BASE_PATH).write_text(BASE_MIGRATION)
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@e",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@e",
-        "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-    }
-    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "base"]):
-        subprocess.run(["git", "-C", str(checkout), *args], check=True, env=env)
-    sha = subprocess.run(
-        ["git", "-C", str(checkout), "rev-parse", "HEAD"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout.strip()
-    return checkout, sha
-
-
 @pytest.mark.parametrize("base_from", ["checkout", "api"])
 def test_the_prs_migrations_reach_the_database_stage(
     fake: FakeGitHub, tmp_path: Path, base_from: str
 ) -> None:
     base_sha, env = BASE, {}
     if base_from == "checkout":
-        checkout, base_sha = _checkout(tmp_path)
+        checkout, base_sha = base_checkout(tmp_path)
         env = {"GITHUB_WORKSPACE": str(checkout)}
     fake.add_commit(base_sha, {BASE_PATH: BASE_MIGRATION})
     fake.add_commit(HEAD, {BASE_PATH: BASE_MIGRATION, PR_PATH: PR_MIGRATION})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tests.github.conftest import (
     BASE_MIGRATION,
     HEAD,
     RUNNERS,
+    base_checkout,
     event,
     marker_runner,
     no_findings,
@@ -171,30 +171,7 @@ def test_base_migrations_come_from_the_api_without_a_checkout(
 def test_base_comes_from_the_checkout_when_it_holds_the_base_commit(
     fake: FakeGitHub, tmp_path: Path
 ) -> None:
-    checkout = tmp_path / "checkout"
-    (checkout / "supabase/migrations").mkdir(parents=True)
-    (checkout / "supabase/migrations/20240101000000_profiles.sql").write_text(BASE_MIGRATION)
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(checkout), *args],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@e",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@e",
-                "HOME": str(tmp_path),
-                "PATH": "/usr/bin:/bin",
-            },
-        ).stdout.strip()
-
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-q", "-m", "base")
-    base_sha = git("rev-parse", "HEAD")
+    checkout, base_sha = base_checkout(tmp_path)
     standard_pull(fake)
     fake.pulls[7].base_sha = base_sha
     read: list[str] = []

@@ -26,7 +26,7 @@ from agents.specialist import RuleOutcome
 from agents.sql.analysis import SqlAnalyses, analyse
 from agents.sql.body import body_sql
 from agents.sql.context import SqlRuleContext, deleted_migration_context
-from agents.sql.parse import ParsedSql
+from agents.sql.parse import ParsedSql, kinds_of
 from agents.suppression import sort_findings, statement_lines, suppressions_in
 
 _SQL_RULES = RulesByStatement(RULES)
@@ -154,12 +154,11 @@ def _run_sql_rules(ctx: SqlRuleContext, outcome: RuleOutcome) -> None:
     rules = (
         (SecurityStateRegressed,)
         if history_only
-        else _SQL_RULES.for_kinds({k for s in ctx.statements for k in s.kinds})
+        else _SQL_RULES.for_kinds(kinds_of(ctx.statements))
     )
     for rule_cls in rules:
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        if found:
-            sort_findings(found, suppressions, outcome, statement_line)
+        sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _scan_text_file(file: ChangedFile, outcome: RuleOutcome) -> None:

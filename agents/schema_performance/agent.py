@@ -19,6 +19,7 @@ from agents.schema_performance.rules import RULES, TS_RULES
 from agents.schema_performance.rules.applied_migration_edited import AppliedMigrationEdited
 from agents.specialist import RuleOutcome
 from agents.sql.context import contexts_for
+from agents.sql.parse import kinds_of
 from agents.suppression import (
     sort_findings,
     statement_lines,
@@ -62,10 +63,9 @@ def _run_sql(ctx: PerfContext, outcome: RuleOutcome) -> None:
         return
     suppressions = suppressions_in(ctx.path, parsed.text)
     statement_line = statement_lines((s.line, s.end_line) for s in parsed.statements)
-    for rule_cls in _SQL_RULES.for_kinds({k for s in ctx.statements for k in s.kinds}):
+    for rule_cls in _SQL_RULES.for_kinds(kinds_of(ctx.statements)):
         found = run_rule(rule_cls(), ctx, ctx.path, outcome.notes)
-        if found:
-            sort_findings(found, suppressions, outcome, statement_line)
+        sort_findings(found, suppressions, outcome, statement_line)
 
 
 def _run_ts(file: ChangedFile, workspace: Workspace, outcome: RuleOutcome) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,12 @@ class Statement:
                 cmd = item.get("AlterTableCmd") if isinstance(item, dict) else None
                 if cmd:
                     yield f"AlterTableStmt.{cmd.get('subtype', '')}"
+
+
+def kinds_of(statements: Iterable[Statement]) -> frozenset[str]:
+    """Every :attr:`Statement.kinds` of ``statements``: what decides which rules a file
+    gets (``agents.rules.RulesByStatement``)."""
+    return frozenset(k for stmt in statements for k in stmt.kinds)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from agents.rules import Rule, RulesByStatement
 from agents.schema_performance.context import PerfContext
 from agents.schema_performance.rules import RULES as PERF_RULES
 from agents.sql.context import SqlRuleContext, contexts_for
+from agents.sql.parse import kinds_of
 from tests.helpers.workspace import workspace_from_fixture, workspace_from_trees
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +116,7 @@ def runs(specialist: str) -> tuple[Run, ...]:
             if sql.file.status is FileStatus.DELETED:
                 continue  # a deleted migration gets the history rule only, never these
             ctx = pack.context(sql, workspace)
-            kinds = frozenset(k for s in sql.statements for k in s.kinds)
+            kinds = kinds_of(sql.statements)
             for rule in declared:
                 found = list(rule().check(ctx))
                 message = found[0].message if found else None
